@@ -1,0 +1,33 @@
+/*
+ * handlers.h - the operation handlers named by the operation table (ops.c).
+ * Each runs on a database worker inside the request's transaction; see op.h.
+ */
+#ifndef AGENCY_HANDLERS_H
+#define AGENCY_HANDLERS_H
+
+#include "op.h"
+
+/* op_session.c: authentication and sessions */
+int op_auth_login(struct op_ctx *ctx);
+int op_auth_resume(struct op_ctx *ctx);
+int op_auth_logout(struct op_ctx *ctx);
+int op_auth_whoami(struct op_ctx *ctx);
+int op_auth_password(struct op_ctx *ctx);
+int op_auth_reauth(struct op_ctx *ctx);
+int op_auth_sessions(struct op_ctx *ctx);
+int op_auth_revoke(struct op_ctx *ctx);
+
+/* op_staff.c: branches, teams and users */
+int op_branch_list(struct op_ctx *ctx);
+int op_branch_create(struct op_ctx *ctx);
+int op_team_list(struct op_ctx *ctx);
+int op_team_create(struct op_ctx *ctx);
+int op_user_list(struct op_ctx *ctx);
+int op_user_get(struct op_ctx *ctx);
+int op_user_create(struct op_ctx *ctx);
+int op_user_update(struct op_ctx *ctx);
+int op_user_deactivate(struct op_ctx *ctx);
+int op_user_unlock(struct op_ctx *ctx);
+int op_user_reset_password(struct op_ctx *ctx);
+
+#endif

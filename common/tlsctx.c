@@ -32,8 +32,7 @@ static int tlsctx_common(SSL_CTX *ctx, char *err, size_t errlen)
         tlsctx_error(err, errlen, "cannot set groups");
         return -1;
     }
-    SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION |
-                                 SSL_OP_NO_RENEGOTIATION SSL_OP_NO_CLIENT_RENEGOTIATION);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
     SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
     return 0;
 }

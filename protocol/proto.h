@@ -112,7 +112,8 @@ struct proto_msg {
 /*
  * Pre-scans and decodes one frame payload into *out using zone for storage.
  * Returns PE_OK, PE_BAD_REQUEST (with a reason in *why: static string) when the bytes are
- * not one well-formed MessagePack-RPC message. A request's params must be [] or [map].
+ * not one well-formed MessagePack-RPC message, or PE_INTERNAL if the zone ran out of memory.
+ * A request's params must be [] or [map]; every map key must be a string, unique in its map.
  * A request whose msgid is readable but whose other parts are wrong still sets out->msgid
  * and *msgid_known = true, so the answer can carry it.
  */
@@ -160,17 +161,18 @@ enum proto_get {
 /* Looks up key in a MAP object; NULL if obj is not a map or the key is absent. */
 const msgpack_object *proto_map_get(const msgpack_object *map, const char *key);
 
-/* Reads a string (not NUL-ended; *s points into the zone). max_len counts bytes; 0 = no limit. */
+/* Reads a string (not NUL-ended; *s points into the zone). max_len counts bytes; 0 = no limit.
+ * The bytes are not checked for UTF-8 here: use proto_utf8_valid. */
 enum proto_get proto_get_str(const msgpack_object *map, const char *key, const char **s,
                              size_t *len, size_t max_len);
-/* Reads a non-negative integer within [min, max]. */
+/* Reads a non-negative integer within [min, max]; a negative integer is PG_RANGE. */
 enum proto_get proto_get_u64(const msgpack_object *map, const char *key, uint64_t *v,
                              uint64_t min, uint64_t max);
 /* Reads a signed integer within [min, max]. */
 enum proto_get proto_get_i64(const msgpack_object *map, const char *key, int64_t *v,
                              int64_t min, int64_t max);
 enum proto_get proto_get_bool(const msgpack_object *map, const char *key, bool *v);
-/* Reads an array; *arr points to the ARRAY object. */
+/* Reads an array; *arr points to the ARRAY object. max_items 0 = no limit. */
 enum proto_get proto_get_array(const msgpack_object *map, const char *key,
                                const msgpack_object **arr, uint32_t max_items);
 /* Reads a nested map. */

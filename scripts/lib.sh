@@ -1,5 +1,6 @@
 # lib.sh - shared by scripts/demo, scripts/test and scripts/test-stack: Debian packages, the
 # build, a private PostgreSQL 15 cluster, the development CA, agencyd's config and its process.
+# shellcheck shell=bash
 # Source it from bash after setting AG_TAG (the prefix of every line printed).
 
 AG_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -294,13 +295,14 @@ ag_app_conninfo() {
     printf '%s port=%s dbname=agency user=agency_app %s' "$(ag_kv host "$AG_PGSOCK")" \
         "$AG_PGPORT" "$(ag_kv password "$AG_APP_PASSWORD")"
 }
-# The same as URIs (for AGENCY_DB_URL and AGENCY_APP_DB_URL).
+# The same as URIs (for AGENCY_DB_URL and AGENCY_APP_DB_URL); the socket directory is the
+# percent-encoded host, so the URI needs no query string.
 ag_owner_url() {
-    printf 'postgresql://agency_owner:%s@/agency?host=%s&port=%s' "$AG_OWNER_PASSWORD" \
+    printf 'postgresql://agency_owner:%s@%s:%s/agency' "$AG_OWNER_PASSWORD" \
         "$(ag_urlencode "$AG_PGSOCK")" "$AG_PGPORT"
 }
 ag_app_url() {
-    printf 'postgresql://agency_app:%s@/agency?host=%s&port=%s' "$AG_APP_PASSWORD" \
+    printf 'postgresql://agency_app:%s@%s:%s/agency' "$AG_APP_PASSWORD" \
         "$(ag_urlencode "$AG_PGSOCK")" "$AG_PGPORT"
 }
 

@@ -908,6 +908,39 @@ long it_count_items(it_conn *c, const char *method)
     return f.count;
 }
 
+uint64_t it_create_user(it_conn *director, const char *prefix, const char *role,
+                        const char *password, char *username, size_t size)
+{
+    char email[160], full[160];
+    uint64_t branch = it_find_id(director, "branch.list", "name", "Istanbul");
+    uint64_t team = it_find_id(director, "team.list", "name", "Istanbul Brands");
+    if (branch == 0 || team == 0)
+        it_fail("demo branch Istanbul / team Istanbul Brands not found");
+    it_uniq(prefix, username, size);
+    snprintf(email, sizeof email, "%s@example.test", username);
+    snprintf(full, sizeof full, "Test %s", username);
+    it_resp *r;
+    if (strcmp(role, "ae") == 0 || strcmp(role, "manager") == 0)
+        r = it_call(director, "user.create",
+                    "username:s full_name:s email:s role:s branch_id:u team_id:u password:s",
+                    username, full, email, role, (unsigned long long)branch,
+                    (unsigned long long)team, password);
+    else
+        r = it_call(director, "user.create",
+                    "username:s full_name:s email:s role:s branch_id:u password:s", username, full,
+                    email, role, (unsigned long long)branch, password);
+    uint64_t id = 0;
+    if (r->status != IT_OK ||
+        (!it_u64(r->result, "id", &id) && !it_u64(r->result, "user.id", &id))) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "%s", it_resp_str(r));
+        it_resp_free(r);
+        it_fail("user.create %s: %s", username, msg);
+    }
+    it_resp_free(r);
+    return id;
+}
+
 /* ---- extra servers ---- */
 
 int it_free_port(void)
@@ -922,6 +955,33 @@ int it_free_port(void)
     if (fd >= 0)
         close(fd);
     return port;
+}
+
+#define IT_MAX_SERVERS 16
+static pid_t running[IT_MAX_SERVERS]; /* extra servers started and not yet stopped */
+
+static void running_set(pid_t old, pid_t pid)
+{
+    for (int i = 0; i < IT_MAX_SERVERS; i++)
+        if (running[i] == old) {
+            running[i] = pid;
+            return;
+        }
+}
+
+int it_teardown(void **state)
+{
+    for (int i = 0; i < IT_MAX_SERVERS; i++) {
+        if (running[i] <= 0)
+            continue;
+        struct it_server s = {.pid = running[i]};
+        snprintf(s.log, sizeof s.log, "/dev/null");
+        fprintf(stderr, "itest: stopping leftover agencyd pid %ld\n", (long)running[i]);
+        it_server_stop(&s);
+        running[i] = 0;
+    }
+    it_db_close();
+    return 0;
 }
 
 void it_server_dump_log(const struct it_server *s)
@@ -998,10 +1058,12 @@ void it_server_start(struct it_server *s, const char *const *sets)
         it_fail("fork: %s", strerror(errno));
     if (s->pid == 0)
         server_exec(s, sets);
+    running_set(0, s->pid);
     int64_t deadline = it_now_ms() + 30000;
     while (it_now_ms() < deadline) {
         int st;
         if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+            running_set(s->pid, 0);
             s->pid = 0;
             it_server_dump_log(s);
             it_fail("extra agencyd exited during start-up (status %d)", st);
@@ -1023,6 +1085,7 @@ int it_server_stop(struct it_server *s)
 {
     if (s->pid <= 0)
         return -1;
+    running_set(s->pid, 0);
     kill(s->pid, SIGTERM);
     int st = 0;
     int64_t deadline = it_now_ms() + 20000;
@@ -1121,6 +1184,18 @@ long long it_db_ll(const char *sql, int nparams, ...)
         v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
     return v;
+}
+
+long long it_audit_count(const char *op, const char *outcomes, const char *username,
+                         uint64_t user_id)
+{
+    char id[32], re[160];
+    snprintf(id, sizeof id, "%llu", (unsigned long long)user_id);
+    snprintf(re, sizeof re, "^(%s)$", outcomes);
+    return it_db_ll("SELECT count(*) FROM agency.audit_log WHERE op = $1 AND outcome ~ $2"
+                    " AND (user_id = $4::bigint OR username = $3 OR target = $3"
+                    "      OR target = 'user:' || $4 OR detail LIKE '%' || $3 || '%')",
+                    4, op, re, username ? username : "", id);
 }
 
 void it_db_close(void)

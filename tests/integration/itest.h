@@ -123,6 +123,12 @@ it_resp *it_login(it_conn *c, const char *user, const char *password);
 /* Connect to the stack + hello + login as cred_key; fails the test on error. */
 it_conn *it_session(const char *cred_key, uint64_t *user_id);
 
+/* Creates a fresh account through user.create on the director's connection: a unique user name
+ * from prefix (copied to username), the given role and password, branch "Istanbul" and, for
+ * "ae" and "manager", team "Istanbul Brands". Fails the test on error; returns the id. */
+uint64_t it_create_user(it_conn *director, const char *prefix, const char *role,
+                        const char *password, char *username, size_t size);
+
 /* ---- reading results ---- */
 
 /* Map lookup by string key; NULL if obj is not a map or the key is missing. */
@@ -184,6 +190,9 @@ void it_server_start(struct it_server *s, const char *const *sets);
 /* SIGTERM, then waits up to 20 s for the exit. Returns the exit status, or -1 when it had to be
  * killed or died of a signal (the log is printed). */
 int it_server_stop(struct it_server *s);
+/* Stops every extra agencyd still running (a test that failed half-way); for cmocka teardown,
+ * always returns 0. Also closes the owner database connection. */
+int it_teardown(void **state);
 /* Prints the server's log to stderr. */
 void it_server_dump_log(const struct it_server *s);
 
@@ -199,6 +208,10 @@ PGconn *it_db(void);
 /* Runs a query with nparams text parameters (const char *) and returns the first column of
  * the first row as an integer (0 for no rows or NULL). Fails the test on a query error. */
 long long it_db_ll(const char *sql, int nparams, ...);
+/* Audit rows of op whose outcome matches outcomes ("denied|forbidden": alternatives) for the
+ * user given by name and/or id (matched on user_id, username, or a target/detail naming them). */
+long long it_audit_count(const char *op, const char *outcomes, const char *username,
+                         uint64_t user_id);
 /* Closes the owner connection (tests call it at the end). */
 void it_db_close(void);
 

@@ -237,6 +237,58 @@ static void test_msgid_edges(void **state)
     assert_int_equal(f->msg.msgid, 5);
 }
 
+/* The hello exchange printed in PROTOCOL.md, byte for byte. */
+static void test_hello_bytes_match_spec(void **state)
+{
+    struct fx *f = *state;
+    static const uint8_t request[] = {
+        0x00, 0x00, 0x00, 0x28, 0x94, 0x00, 0x01, 0xa5, 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0x91, 0x82,
+        0xa7, 0x76, 0x65, 0x72, 0x73, 0x69, 0x6f, 0x6e, 0x01, 0xa6, 0x63, 0x6c, 0x69, 0x65, 0x6e,
+        0x74, 0xac, 0x61, 0x67, 0x65, 0x6e, 0x63, 0x79, 0x2f, 0x30, 0x2e, 0x31, 0x2e, 0x30};
+    static const uint8_t response[] = {
+        0x00, 0x00, 0x00, 0x53, 0x94, 0x01, 0x01, 0xc0, 0x84, 0xa7, 0x76, 0x65, 0x72, 0x73, 0x69,
+        0x6f, 0x6e, 0x01, 0xa6, 0x73, 0x65, 0x72, 0x76, 0x65, 0x72, 0xad, 0x61, 0x67, 0x65, 0x6e,
+        0x63, 0x79, 0x64, 0x2f, 0x30, 0x2e, 0x31, 0x2e, 0x30, 0xa9, 0x6d, 0x61, 0x78, 0x5f, 0x66,
+        0x72, 0x61, 0x6d, 0x65, 0xcd, 0x10, 0x00, 0xa8, 0x66, 0x65, 0x61, 0x74, 0x75, 0x72, 0x65,
+        0x73, 0x92, 0xaa, 0x70, 0x69, 0x70, 0x65, 0x6c, 0x69, 0x6e, 0x69, 0x6e, 0x67, 0xad, 0x6e,
+        0x6f, 0x74, 0x69, 0x66, 0x69, 0x63, 0x61, 0x74, 0x69, 0x6f, 0x6e, 0x73};
+
+    size_t start = proto_frame_begin(&f->sb);
+    proto_pack_request_head(&f->pk, 1, "hello");
+    msgpack_pack_map(&f->pk, 2);
+    proto_kv_u64(&f->pk, "version", PROTO_VERSION);
+    proto_kv_str(&f->pk, "client", "agency/0.1.0");
+    proto_frame_end(&f->sb, start);
+    assert_int_equal(f->sb.size, sizeof request);
+    assert_memory_equal(f->sb.data, request, sizeof request);
+
+    reset(f);
+    start = proto_frame_begin(&f->sb);
+    proto_pack_result_head(&f->pk, 1);
+    msgpack_pack_map(&f->pk, 4);
+    proto_kv_u64(&f->pk, "version", PROTO_VERSION);
+    proto_kv_str(&f->pk, "server", "agencyd/0.1.0");
+    proto_kv_u64(&f->pk, "max_frame", PROTO_MAX_FRAME_PRELOGIN);
+    proto_pack_cstr(&f->pk, "features");
+    msgpack_pack_array(&f->pk, 2);
+    proto_pack_cstr(&f->pk, "pipelining");
+    proto_pack_cstr(&f->pk, "notifications");
+    proto_frame_end(&f->sb, start);
+    assert_int_equal(f->sb.size, sizeof response);
+    assert_memory_equal(f->sb.data, response, sizeof response);
+
+    /* and the request decodes back to hello {version 1} */
+    uint32_t n = 0;
+    assert_int_equal(proto_frame_check(request, sizeof request, PROTO_MAX_FRAME_PRELOGIN, &n),
+                     PROTO_FRAME_READY);
+    msgpack_zone_clear(&f->zone);
+    assert_int_equal(proto_decode(request + 4, n, &f->zone, &f->msg, &f->msgid_known, &f->why),
+                     PE_OK);
+    assert_true(method_is(&f->msg, "hello"));
+    uint64_t v = 0;
+    assert_int_equal(proto_get_u64(f->msg.args, "version", &v, 1, 1), PG_OK);
+}
+
 /* ---- wrong shapes ---- */
 
 /* Expects bad_request; msgid_known and, when known, msgid 7. */
@@ -590,6 +642,7 @@ int main(void)
         T(test_error_with_details),
         T(test_notify_round_trip),
         T(test_msgid_edges),
+        T(test_hello_bytes_match_spec),
         T(test_request_shapes),
         T(test_method_length_limit),
         T(test_nested_keys_checked),

@@ -27,11 +27,6 @@ static const char *const role_choices[] = {"ae", "manager", "director", "finance
     {                                                                                              \
         NULL, 0, false, 0, 0, NULL                                                                 \
     }
-#define IDEMPOTENCY_ARG                                                                            \
-    {                                                                                              \
-        "idempotency_key", ARG_UUID, false, 0, 0, NULL                                             \
-    }
-
 static const struct arg_spec no_args[] = {END_ARGS};
 
 static const struct arg_spec hello_args[] = {
@@ -72,7 +67,6 @@ static const struct arg_spec sessions_args[] = {
 
 static const struct arg_spec revoke_args[] = {
     {"session_id", ARG_ID, true, 1, ID_MAX, NULL},
-    IDEMPOTENCY_ARG,
     END_ARGS,
 };
 
@@ -81,7 +75,6 @@ static const struct arg_spec branch_create_args[] = {
     {"city", ARG_STR, true, 1, NAME_MAX_CHARS, NULL},
     {"timezone", ARG_STR, true, 1, 64, NULL},
     {"allowed_networks", ARG_CIDR_LIST, false, 0, NETWORKS_MAX, NULL},
-    IDEMPOTENCY_ARG,
     END_ARGS,
 };
 
@@ -94,7 +87,6 @@ static const struct arg_spec team_create_args[] = {
     {"name", ARG_STR, true, 1, NAME_MAX_CHARS, NULL},
     {"branch_id", ARG_ID, true, 1, ID_MAX, NULL},
     {"manager_id", ARG_ID, true, 1, ID_MAX, NULL},
-    IDEMPOTENCY_ARG,
     END_ARGS,
 };
 
@@ -113,12 +105,6 @@ static const struct arg_spec id_args[] = {
     END_ARGS,
 };
 
-static const struct arg_spec id_mut_args[] = {
-    {"id", ARG_ID, true, 1, ID_MAX, NULL},
-    IDEMPOTENCY_ARG,
-    END_ARGS,
-};
-
 static const struct arg_spec user_create_args[] = {
     {"username", ARG_STR, true, USERNAME_MIN, USERNAME_MAX, NULL},
     {"full_name", ARG_STR, true, 1, NAME_MAX_CHARS, NULL},
@@ -129,7 +115,6 @@ static const struct arg_spec user_create_args[] = {
     {"password", ARG_SECRET, true, PASSWORD_MIN, PASSWORD_MAX, NULL},
     {"approval_limit", ARG_U64, false, 0, MONEY_MAX, NULL},
     {"approval_currency", ARG_STR, false, 3, 3, NULL},
-    IDEMPOTENCY_ARG,
     END_ARGS,
 };
 
@@ -143,19 +128,20 @@ static const struct arg_spec user_update_args[] = {
     {"team_id", ARG_ID, false, 1, ID_MAX, NULL},
     {"approval_limit", ARG_U64, false, 0, MONEY_MAX, NULL},
     {"approval_currency", ARG_STR, false, 3, 3, NULL},
-    IDEMPOTENCY_ARG,
     END_ARGS,
 };
 
 static const struct arg_spec user_deactivate_args[] = {
     {"id", ARG_ID, true, 1, ID_MAX, NULL},
     {"reassign_to", ARG_ID, false, 1, ID_MAX, NULL},
-    IDEMPOTENCY_ARG,
     END_ARGS,
 };
 
 #define LOOP_NO_AUTH (OPF_LOOP | OPF_NO_AUTH | OPF_PW_PENDING)
-#define MUT          (OPF_MUTATING | OPF_AUDITED)
+/* Mutating operations accept an idempotency_key (added by the argument validator). auth.login,
+ * auth.resume and user.reset_password write but are not replayable: their answers hold
+ * secrets (a token, a one-time password) that must never be stored. */
+#define MUT (OPF_MUTATING | OPF_AUDITED)
 
 const struct op op_table[] = {
     /* session */
@@ -164,10 +150,10 @@ const struct op op_table[] = {
     {"ping", NULL, ROLES_ALL, LOOP_NO_AUTH, no_args, "Check that the server answers"},
     {"meta.operations", NULL, ROLES_ALL, OPF_LOOP | OPF_PW_PENDING, no_args,
      "List the operations you may call, with their arguments"},
-    {"auth.login", op_auth_login, ROLES_ALL, OPF_NO_AUTH | OPF_PW_PENDING | MUT, login_args,
+    {"auth.login", op_auth_login, ROLES_ALL, OPF_NO_AUTH | OPF_PW_PENDING | OPF_AUDITED, login_args,
      "Log in with user name and password; answers a session token"},
-    {"auth.resume", op_auth_resume, ROLES_ALL, OPF_NO_AUTH | OPF_PW_PENDING | MUT, resume_args,
-     "Continue an existing session on a new connection"},
+    {"auth.resume", op_auth_resume, ROLES_ALL, OPF_NO_AUTH | OPF_PW_PENDING | OPF_AUDITED,
+     resume_args, "Continue an existing session on a new connection"},
     {"auth.logout", op_auth_logout, ROLES_ALL, OPF_PW_PENDING | MUT, no_args,
      "End the current session"},
     {"auth.whoami", op_auth_whoami, ROLES_ALL, OPF_PW_PENDING, no_args,
@@ -195,9 +181,9 @@ const struct op op_table[] = {
      "Change a staff account (send the version you read)"},
     {"user.deactivate", op_user_deactivate, ROLE_DIRECTOR, MUT, user_deactivate_args,
      "Deactivate a staff account and end its sessions"},
-    {"user.unlock", op_user_unlock, ROLE_DIRECTOR, MUT, id_mut_args,
+    {"user.unlock", op_user_unlock, ROLE_DIRECTOR, MUT, id_args,
      "Clear a lockout after failed logins"},
-    {"user.reset_password", op_user_reset_password, ROLE_DIRECTOR, MUT, id_mut_args,
+    {"user.reset_password", op_user_reset_password, ROLE_DIRECTOR, OPF_AUDITED, id_args,
      "Give a user a one-time password to change at next login"},
 };
 

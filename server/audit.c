@@ -1,0 +1,57 @@
+/*
+ * audit.c - writing each request's audit row and sealing rows into the hash chain
+ * (sql/003_audit.sql holds the table, its guards and the chain functions).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "log.h"
+#include "sqlapi.h"
+
+/* user_id comes from the request context the database holds (never from the caller), so a
+ * row is attributed to whoever begin_request or session_create proved; the rest describes
+ * the request as the server saw it. */
+static const char sql_audit_insert[] =
+    "INSERT INTO agency.audit_log (user_id, username, role, branch_id, session_id, peer, op,"
+    " target, outcome, detail) VALUES (agency.current_user_id(), nullif($1, ''),"
+    " nullif($2, ''), nullif($3, '0')::bigint, nullif($4, '0')::bigint, agency.peer_inet($5),"
+    " $6, nullif($7, ''), $8, nullif($9, ''))";
+
+static const char sql_audit_seal[] = "SELECT agency.audit_seal(10000)";
+
+int audit_write(struct op_ctx *ctx, const char *outcome)
+{
+    const struct session_info *s = ctx->sess_action == SESS_SET ? &ctx->sess_new : &ctx->sess;
+    const char *role = role_name(s->role);
+    /* before login: the name someone tried to log in as */
+    const char *username = s->username;
+    if (!username[0] && s->session_id == 0 && ctx->args && op_text(ctx, "username"))
+        username = op_text(ctx, "username");
+    char branch[24], session[24];
+    snprintf(branch, sizeof branch, "%llu", (unsigned long long)s->branch_id);
+    snprintf(session, sizeof session, "%llu", (unsigned long long)s->session_id);
+    const char *params[9] = {
+        username,          role ? role : "",         branch,
+        session,           ctx->peer_addr,           ctx->op ? ctx->op->name : "-",
+        ctx->audit_target, outcome ? outcome : "ok", ctx->audit_detail,
+    };
+    PGresult *r = PQexecParams(ctx->db, sql_audit_insert, 9, NULL, params, NULL, NULL, 0);
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+    if (rc < 0) {
+        char q[300];
+        log_warn("event=audit_insert_failed op=%s error=%s", ctx->op ? ctx->op->name : "-",
+                 log_quote(q, sizeof q, PQresultErrorMessage(r)));
+    }
+    PQclear(r);
+    return rc;
+}
+
+long audit_seal(PGconn *db)
+{
+    PGresult *r = PQexec(db, sql_audit_seal);
+    long n = -1;
+    if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+        n = atol(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return n;
+}

@@ -1,0 +1,75 @@
+/*
+ * op_util.c - small helpers shared by the operation handlers: numbers as text, paged lists,
+ * array literals.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "op_util.h"
+
+const char *opu_u64(char buf[24], uint64_t v)
+{
+    snprintf(buf, 24, "%llu", (unsigned long long)v);
+    return buf;
+}
+
+uint64_t opu_parse_u64(const char *s)
+{
+    return s ? strtoull(s, NULL, 10) : 0;
+}
+
+bool opu_true(const PGresult *res, int row, const char *col)
+{
+    const char *v = db_get(res, row, col);
+    return v && v[0] == 't';
+}
+
+void opu_pack_page(msgpack_packer *pk, const PGresult *res, int limit, const char *id_col)
+{
+    int n = PQntuples(res);
+    bool more = n > limit;
+    if (more)
+        n = limit;
+    msgpack_pack_map(pk, 2);
+    proto_pack_cstr(pk, "items");
+    msgpack_pack_array(pk, (uint32_t)n);
+    for (int i = 0; i < n; i++)
+        db_pack_row(pk, res, i);
+    proto_pack_cstr(pk, "next_cursor");
+    if (more && n > 0)
+        proto_pack_cstr(pk, db_get(res, n - 1, id_col));
+    else
+        msgpack_pack_nil(pk);
+}
+
+void opu_pack_text_array(msgpack_packer *pk, const char *literal)
+{
+    size_t len = literal ? strlen(literal) : 0;
+    if (len < 3 || literal[0] != '{' || literal[len - 1] != '}') {
+        msgpack_pack_array(pk, 0);
+        return;
+    }
+    uint32_t count = 1;
+    for (size_t i = 1; i + 1 < len; i++)
+        if (literal[i] == ',')
+            count++;
+    msgpack_pack_array(pk, count);
+    size_t start = 1;
+    for (size_t i = 1; i < len; i++) {
+        if (literal[i] == ',' || i == len - 1) {
+            proto_pack_strn(pk, literal + start, i - start);
+            start = i + 1;
+        }
+    }
+}
+
+long opu_exec_count(struct op_ctx *ctx, const char *sql, int nparams, const char *const *params)
+{
+    PGresult *r = db_exec(ctx, sql, nparams, params);
+    if (!r)
+        return -1;
+    long n = PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : atol(PQcmdTuples(r));
+    PQclear(r);
+    return n;
+}

@@ -1,0 +1,176 @@
+/*
+ * password.c - Argon2id hashing (libargon2), constant-cost verification for unknown users,
+ * the password policy and one-time password generation.
+ */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <argon2.h>
+#include <openssl/rand.h>
+
+#include "common_passwords.h"
+#include "password.h"
+#include "proto.h"
+
+#define SALT_LEN 16
+#define HASH_LEN 32
+
+static pthread_mutex_t params_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct password_params cur = {PASSWORD_M_KIB_DEFAULT, PASSWORD_T_DEFAULT,
+                                     PASSWORD_P_DEFAULT};
+/* Hash of a fixed string at the cost in cur, made on first use after each change. */
+static char dummy_hash[PASSWORD_HASH_MAX];
+
+int password_configure(const struct password_params *params)
+{
+    if (!params || params->t < ARGON2_MIN_TIME || params->p < 1 || params->p > ARGON2_MAX_LANES ||
+        params->m_kib < 8 * params->p || params->m_kib > 4u * 1024 * 1024)
+        return -1;
+    pthread_mutex_lock(&params_lock);
+    if (params->m_kib != cur.m_kib || params->t != cur.t || params->p != cur.p) {
+        cur = *params;
+        dummy_hash[0] = '\0';
+    }
+    pthread_mutex_unlock(&params_lock);
+    return 0;
+}
+
+struct password_params password_current_params(void)
+{
+    pthread_mutex_lock(&params_lock);
+    struct password_params p = cur;
+    pthread_mutex_unlock(&params_lock);
+    return p;
+}
+
+static int hash_with(const struct password_params *p, const char *password,
+                     const uint8_t salt[SALT_LEN], char out[PASSWORD_HASH_MAX])
+{
+    int rc = argon2id_hash_encoded(p->t, p->m_kib, p->p, password, strlen(password), salt, SALT_LEN,
+                                   HASH_LEN, out, PASSWORD_HASH_MAX);
+    return rc == ARGON2_OK ? 0 : -1;
+}
+
+int password_hash(const char *password, char out[PASSWORD_HASH_MAX])
+{
+    uint8_t salt[SALT_LEN];
+    if (!password || RAND_bytes(salt, sizeof salt) != 1)
+        return -1;
+    struct password_params p = password_current_params();
+    return hash_with(&p, password, salt, out);
+}
+
+/* Copies the dummy hash for the current cost into out, making it when needed. */
+static int dummy_get(char out[PASSWORD_HASH_MAX])
+{
+    static const uint8_t salt[SALT_LEN] = "agency-dummy-sa";
+    pthread_mutex_lock(&params_lock);
+    struct password_params p = cur;
+    bool have = dummy_hash[0] != '\0';
+    if (have)
+        memcpy(out, dummy_hash, PASSWORD_HASH_MAX);
+    pthread_mutex_unlock(&params_lock);
+    if (have)
+        return 0;
+    if (hash_with(&p, "unknown user: this password never matches", salt, out) != 0)
+        return -1;
+    pthread_mutex_lock(&params_lock);
+    if (p.m_kib == cur.m_kib && p.t == cur.t && p.p == cur.p)
+        memcpy(dummy_hash, out, PASSWORD_HASH_MAX);
+    pthread_mutex_unlock(&params_lock);
+    return 0;
+}
+
+bool password_verify(const char *encoded, const char *password)
+{
+    if (!password)
+        return false;
+    if (!encoded) {
+        char dummy[PASSWORD_HASH_MAX];
+        if (dummy_get(dummy) == 0)
+            (void)argon2id_verify(dummy, password, strlen(password));
+        return false;
+    }
+    return argon2id_verify(encoded, password, strlen(password)) == ARGON2_OK;
+}
+
+/* ASCII-lower-cases s into out (outlen bytes); false if it does not fit. */
+static bool lower_copy(const char *s, char *out, size_t outlen)
+{
+    size_t n = strlen(s);
+    if (n >= outlen)
+        return false;
+    for (size_t i = 0; i <= n; i++)
+        out[i] = (char)tolower((unsigned char)s[i]);
+    return true;
+}
+
+static bool is_common(const char *lower)
+{
+    for (size_t i = 0; i < sizeof common_passwords / sizeof common_passwords[0]; i++)
+        if (strcmp(lower, common_passwords[i]) == 0)
+            return true;
+    return false;
+}
+
+/* True if a equals b read backwards (both NUL-ended). */
+static bool is_reverse(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+    if (n != strlen(b))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[n - 1 - i])
+            return false;
+    return true;
+}
+
+const char *password_policy_check(const char *password, const char *username)
+{
+    if (!password)
+        return "is required";
+    size_t len = strlen(password);
+    if (!proto_utf8_valid(password, len))
+        return "is not valid UTF-8";
+    size_t chars = proto_utf8_chars(password, len);
+    if (chars < PASSWORD_MIN_CHARS)
+        return "must have at least 8 characters";
+    if (chars > PASSWORD_MAX_CHARS)
+        return "must have at most 128 characters";
+    char lower[PASSWORD_MAX_CHARS * 4 + 1];
+    if (!lower_copy(password, lower, sizeof lower))
+        return "must have at most 128 characters";
+    if (is_common(lower))
+        return "is too common; choose a less predictable password";
+    if (username && username[0]) {
+        char ulower[256];
+        if (lower_copy(username, ulower, sizeof ulower) &&
+            (strcmp(lower, ulower) == 0 || is_reverse(lower, ulower)))
+            return "must not be your user name";
+    }
+    return NULL;
+}
+
+int password_generate(char *out, size_t outlen, size_t len)
+{
+    static const char alphabet[] = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    const unsigned n = sizeof alphabet - 1;
+    const unsigned limit = 256 - 256 % n; /* reject bytes that would bias the choice */
+    if (!out || len + 1 > outlen)
+        return -1;
+    size_t have = 0;
+    for (int round = 0; have < len && round < 64; round++) {
+        uint8_t buf[64];
+        if (RAND_bytes(buf, sizeof buf) != 1)
+            return -1;
+        for (size_t i = 0; i < sizeof buf && have < len; i++)
+            if (buf[i] < limit)
+                out[have++] = alphabet[buf[i] % n];
+    }
+    if (have < len)
+        return -1;
+    out[len] = '\0';
+    return 0;
+}

@@ -160,7 +160,7 @@ void it_fail_(const char *file, int line, const char *fmt, ...)
 
 /* ---- connections ---- */
 
-static int tcp_connect(const char *host, int port)
+int it_tcp_connect(const char *host, int port)
 {
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     if (inet_pton(AF_INET, host, &sa.sin_addr) != 1) {
@@ -210,7 +210,7 @@ it_conn *it_connect(const char *host, int port, const char *ca_file)
         goto fail;
     }
     SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER, NULL);
-    c->fd = tcp_connect(host, port);
+    c->fd = it_tcp_connect(host, port);
     if (c->fd < 0) {
         fprintf(stderr, "itest: connect %s:%d: %s\n", host, port, strerror(errno));
         goto fail;
@@ -1068,7 +1068,7 @@ void it_server_start(struct it_server *s, const char *const *sets)
             it_server_dump_log(s);
             it_fail("extra agencyd exited during start-up (status %d)", st);
         }
-        int fd = tcp_connect("127.0.0.1", s->port);
+        int fd = it_tcp_connect("127.0.0.1", s->port);
         if (fd >= 0) {
             close(fd);
             if (server_answers(s))
@@ -1081,14 +1081,13 @@ void it_server_start(struct it_server *s, const char *const *sets)
     it_fail("extra agencyd on port %d did not answer within 30 s", s->port);
 }
 
-int it_server_stop(struct it_server *s)
+int it_server_wait(struct it_server *s, int timeout_ms)
 {
     if (s->pid <= 0)
         return -1;
     running_set(s->pid, 0);
-    kill(s->pid, SIGTERM);
     int st = 0;
-    int64_t deadline = it_now_ms() + 20000;
+    int64_t deadline = it_now_ms() + timeout_ms;
     pid_t w = 0;
     while ((w = waitpid(s->pid, &st, WNOHANG)) == 0 && it_now_ms() < deadline)
         it_sleep_ms(20);
@@ -1096,15 +1095,24 @@ int it_server_stop(struct it_server *s)
         kill(s->pid, SIGKILL);
         waitpid(s->pid, &st, 0);
         s->pid = 0;
-        fprintf(stderr, "itest: agencyd did not exit within 20 s of SIGTERM\n");
+        fprintf(stderr, "itest: agencyd did not exit within %d ms\n", timeout_ms);
         it_server_dump_log(s);
         return -1;
     }
     s->pid = 0;
     if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
         return 0;
+    fprintf(stderr, "itest: agencyd ended with wait status %d\n", st);
     it_server_dump_log(s);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int it_server_stop(struct it_server *s)
+{
+    if (s->pid <= 0)
+        return -1;
+    kill(s->pid, SIGTERM);
+    return it_server_wait(s, 20000);
 }
 
 pid_t it_stack_pid(void)

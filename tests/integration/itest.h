@@ -41,6 +41,9 @@ typedef struct it_conn it_conn;
  * (or IP). Returns NULL (reason on stderr) when the connection or handshake fails. Close with
  * it_close. */
 it_conn *it_connect(const char *host, int port, const char *ca_file);
+/* A plain blocking TCP connection to host:port (IPv4) with 15 s send/receive timeouts; the fd or
+ * -1. */
+int it_tcp_connect(const char *host, int port);
 /* Connects to the stack's agencyd (AGENCY_HOST, AGENCY_PORT, AGENCY_CA); fails the test on
  * error. */
 it_conn *it_connect_stack(void);
@@ -187,6 +190,9 @@ int it_free_port(void);
  * (NULL-terminated, "section.key=value"), waits until it answers hello over TLS. Fails the
  * test (printing the log) when it does not come up within 30 s. */
 void it_server_start(struct it_server *s, const char *const *sets);
+/* Waits up to timeout_ms for the server to exit (no signal sent). Returns the exit status, or
+ * -1 when it died of a signal or was still running after the wait (then killed; log printed). */
+int it_server_wait(struct it_server *s, int timeout_ms);
 /* SIGTERM, then waits up to 20 s for the exit. Returns the exit status, or -1 when it had to be
  * killed or died of a signal (the log is printed). */
 int it_server_stop(struct it_server *s);

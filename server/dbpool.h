@@ -1,0 +1,97 @@
+/* The database worker pool: N threads, each owning one libpq connection, fed by a bounded job
+   queue from the I/O thread and answering through a completion queue and an eventfd. */
+#ifndef AGENCY_DBPOOL_H
+#define AGENCY_DBPOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <msgpack.h>
+
+#include "config.h"
+#include "op.h"
+
+enum dbjob_kind { DBJOB_REQUEST = 0, DBJOB_SEAL };
+
+/* One request for a worker. The I/O thread fills the request part and gives the job away with
+   dbpool_submit; it gets it back from dbpool_take_done with the answer filled in. */
+struct dbjob {
+    struct dbjob *next;
+    enum dbjob_kind kind;
+    /* request */
+    uint64_t conn_id; /* connection slot and generation, see conn.h */
+    uint32_t msgid;
+    const struct op *op;
+    struct op_args args;
+    msgpack_zone *zone; /* owns the argument strings; freed by dbjob_free */
+    struct session_info sess;
+    char peer[64];         /* source address, text */
+    enum proto_err preset; /* != PE_OK: a denial found by the dispatcher, to audit */
+    char preset_message[128];
+    uint64_t request_id;
+    struct timespec started; /* CLOCK_MONOTONIC at dispatch */
+    /* answer */
+    msgpack_sbuffer answer; /* one whole framed response */
+    enum proto_err err;
+    enum session_action sess_action;
+    struct session_info sess_new;
+};
+
+/* A fresh zeroed job of the given kind, or NULL when out of memory. */
+struct dbjob *dbjob_new(enum dbjob_kind kind);
+/* Frees the job, its zone and its answer. NULL is fine. */
+void dbjob_free(struct dbjob *job);
+
+/* Connects cfg->workers connections (fatal problems at start-up are returned: -1 with err)
+   and starts the workers. cfg must outlive the pool. */
+int dbpool_start(const struct config *cfg, char *err, size_t errlen);
+/* Becomes readable when finished jobs are waiting; the loop reads it (dbpool_ack) and then
+   calls dbpool_take_done until NULL. */
+int dbpool_eventfd(void);
+void dbpool_ack(void);
+/* True when dbpool_submit would accept a job now (only the I/O thread submits). */
+bool dbpool_can_submit(void);
+/* Queues a job (ownership moves to the pool). 0, or -1 when the queue is full (ownership
+   stays with the caller). */
+int dbpool_submit(struct dbjob *job);
+/* The next finished job (ownership moves to the caller), or NULL. */
+struct dbjob *dbpool_take_done(void);
+/* Jobs queued or running. */
+unsigned dbpool_pending(void);
+/* Lets the workers finish every queued job, then joins them and closes the connections. */
+void dbpool_stop(void);
+
+/* ---- between the dbpool files (dbpool.c, dbpool_job.c, dbpool_exec.c) ---- */
+
+#define DBPOOL_STMT_SLOTS 1024
+
+struct dbworker {
+    unsigned index;
+    PGconn *db;
+    bool lost;                /* the connection failed during this job: reconnect */
+    unsigned backoff_ms;      /* next reconnect delay */
+    struct timespec next_try; /* CLOCK_MONOTONIC */
+    const struct config *cfg;
+    unsigned stmt_count;
+    struct {
+        const char *sql;
+        unsigned id;
+    } stmts[DBPOOL_STMT_SLOTS]; /* prepared statements of this connection, keyed by pointer */
+};
+
+/* The worker running on this thread (NULL elsewhere). */
+extern _Thread_local struct dbworker *dbpool_self;
+
+/* Opens a connection with the pool's session settings; NULL with err on failure. */
+PGconn *dbpool_connect(const struct config *cfg, char *err, size_t errlen);
+/* Runs one job on worker w (dbpool_job.c); fills job->answer, err and session results. */
+void dbpool_run_job(struct dbworker *w, struct dbjob *job);
+/* Maps a failed result (NULL allowed) to ctx->err; marks the worker's connection lost when
+   the failure says so (dbpool_exec.c). */
+void dbpool_map_error(struct op_ctx *ctx, PGconn *db, const PGresult *res);
+/* Forgets the prepared statements (after a reconnect). */
+void dbpool_forget_statements(struct dbworker *w);
+
+#endif

@@ -17,7 +17,7 @@ int op_auth_reauth(struct op_ctx *ctx);
 int op_auth_sessions(struct op_ctx *ctx);
 int op_auth_revoke(struct op_ctx *ctx);
 
-/* op_staff.c: branches, teams and users */
+/* op_staff.c (branches, teams, reading users) and op_staff_users.c (changing users) */
 int op_branch_list(struct op_ctx *ctx);
 int op_branch_create(struct op_ctx *ctx);
 int op_team_list(struct op_ctx *ctx);
@@ -29,5 +29,10 @@ int op_user_update(struct op_ctx *ctx);
 int op_user_deactivate(struct op_ctx *ctx);
 int op_user_unlock(struct op_ctx *ctx);
 int op_user_reset_password(struct op_ctx *ctx);
+
+/* Packs the user with decimal id as the caller may see them (user.get's answer): details
+ * for directors and for a manager's own team, name-level fields otherwise. 0, or -1 with
+ * ctx->err set (not_found when there is no such user). */
+int op_staff_pack_user(struct op_ctx *ctx, const char *id);
 
 #endif

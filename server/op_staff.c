@@ -1,22 +1,270 @@
 /*
- * op_staff.c - staff operations: branches, teams and users.
+ * op_staff.c - staff operations: branches, teams and users. Directors change; everyone reads
+ * names; managers also see the details of their own team. Row-level security in the
+ * database independently allows changes to directors only.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "handlers.h"
+#include "op_util.h"
 
-#define SKELETON(fn)                                                                               \
-    int fn(struct op_ctx *ctx)                                                                     \
-    {                                                                                              \
-        return op_fail(ctx, PE_INTERNAL, "not available yet");                                     \
+#define LIST_LIMIT_DEFAULT 50
+
+/* ---- branches ---- */
+
+#define BRANCH_COLS                                                                                \
+    "id, name, city, timezone, allowed_networks::text AS _networks, " OPU_TS(                      \
+        "created_at") " AS _created_at, version"
+
+static const char sql_branch_list[] = "SELECT " BRANCH_COLS " FROM agency.branches ORDER BY name";
+static const char sql_branch_create[] =
+    "INSERT INTO agency.branches (name, city, timezone, allowed_networks)"
+    " VALUES ($1, $2, $3, coalesce((SELECT array_agg(network(n)) FROM unnest($4::inet[]) n),"
+    " '{}')) ON CONFLICT DO NOTHING RETURNING " BRANCH_COLS;
+
+/* Packs row i of a branch result: name-level fields for everyone, networks, creation time
+ * and version for directors. */
+static void pack_branch(struct op_ctx *ctx, const PGresult *r, int i)
+{
+    bool full = ctx->sess.role == ROLE_DIRECTOR;
+    msgpack_packer *pk = ctx->pk;
+    msgpack_pack_map(pk, full ? 7 : 4);
+    proto_kv_u64(pk, "id", opu_parse_u64(db_get(r, i, "id")));
+    proto_kv_str(pk, "name", db_get(r, i, "name"));
+    proto_kv_str(pk, "city", db_get(r, i, "city"));
+    proto_kv_str(pk, "timezone", db_get(r, i, "timezone"));
+    if (full) {
+        proto_pack_cstr(pk, "allowed_networks");
+        opu_pack_text_array(pk, db_get(r, i, "_networks"));
+        proto_kv_str(pk, "created_at", db_get(r, i, "_created_at"));
+        proto_kv_u64(pk, "version", opu_parse_u64(db_get(r, i, "version")));
     }
+}
 
-SKELETON(op_branch_list)
-SKELETON(op_branch_create)
-SKELETON(op_team_list)
-SKELETON(op_team_create)
-SKELETON(op_user_list)
-SKELETON(op_user_get)
-SKELETON(op_user_create)
-SKELETON(op_user_update)
-SKELETON(op_user_deactivate)
-SKELETON(op_user_unlock)
-SKELETON(op_user_reset_password)
+int op_branch_list(struct op_ctx *ctx)
+{
+    PGresult *r = db_exec(ctx, sql_branch_list, 0, NULL);
+    if (!r)
+        return -1;
+    int n = PQntuples(r);
+    msgpack_pack_map(ctx->pk, 2);
+    proto_pack_cstr(ctx->pk, "items");
+    msgpack_pack_array(ctx->pk, (uint32_t)n);
+    for (int i = 0; i < n; i++)
+        pack_branch(ctx, r, i);
+    proto_kv_nil(ctx->pk, "next_cursor");
+    PQclear(r);
+    return 0;
+}
+
+int op_branch_create(struct op_ctx *ctx)
+{
+    const char *params[4] = {op_text(ctx, "name"), op_text(ctx, "city"), op_text(ctx, "timezone"),
+                             op_text(ctx, "allowed_networks")};
+    PGresult *r = db_exec(ctx, sql_branch_create, 4, params);
+    if (!r)
+        return -1;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return op_invalid(ctx, "name", "is already used by another branch");
+    }
+    char target[40];
+    snprintf(target, sizeof target, "branch:%s", db_get(r, 0, "id"));
+    op_audit(ctx, target, "name=%s city=%s timezone=%s networks=%s", params[0], params[1],
+             params[2], db_get(r, 0, "_networks"));
+    pack_branch(ctx, r, 0);
+    PQclear(r);
+    return 0;
+}
+
+/* ---- teams ---- */
+
+static const char sql_team_list[] =
+    "SELECT t.id, t.name, t.branch_id, b.name AS branch_name, t.manager_id,"
+    " m.full_name AS manager_name,"
+    " (SELECT count(*) FROM agency.users x WHERE x.team_id = t.id AND x.active) AS members,"
+    " t.created_at, t.version FROM agency.teams t"
+    " JOIN agency.branches b ON b.id = t.branch_id JOIN agency.users m ON m.id = t.manager_id"
+    " WHERE ($1::bigint IS NULL OR t.branch_id = $1::bigint) ORDER BY t.name";
+static const char sql_team_manager[] =
+    "SELECT u.role, u.active, u.branch_id,"
+    " (SELECT t.name FROM agency.teams t WHERE t.manager_id = u.id LIMIT 1) AS manages"
+    " FROM agency.users u WHERE u.id = $1::bigint";
+static const char sql_team_create[] =
+    "INSERT INTO agency.teams (name, branch_id, manager_id) VALUES ($1, $2::bigint, $3::bigint)"
+    " ON CONFLICT DO NOTHING RETURNING id";
+static const char sql_team_join[] =
+    "UPDATE agency.users SET team_id = $2::bigint, version = version + 1 WHERE id = $1::bigint";
+static const char sql_team_get[] =
+    "SELECT t.id, t.name, t.branch_id, b.name AS branch_name, t.manager_id,"
+    " m.full_name AS manager_name,"
+    " (SELECT count(*) FROM agency.users x WHERE x.team_id = t.id AND x.active) AS members,"
+    " t.created_at, t.version FROM agency.teams t"
+    " JOIN agency.branches b ON b.id = t.branch_id JOIN agency.users m ON m.id = t.manager_id"
+    " WHERE t.id = $1::bigint";
+
+int op_team_list(struct op_ctx *ctx)
+{
+    const char *params[1] = {op_text(ctx, "branch_id")};
+    PGresult *r = db_exec(ctx, sql_team_list, 1, params);
+    if (!r)
+        return -1;
+    db_pack_items(ctx->pk, r, NULL);
+    PQclear(r);
+    return 0;
+}
+
+/* The proposed manager must be an active manager of the team's branch who manages no other
+ * team yet. 0, or -1 with invalid(manager_id). */
+static int team_check_manager(struct op_ctx *ctx, const char *manager_id, uint64_t branch_id)
+{
+    const char *params[1] = {manager_id};
+    PGresult *r = db_exec(ctx, sql_team_manager, 1, params);
+    if (!r)
+        return -1;
+    const char *why = NULL;
+    char buf[128];
+    if (PQntuples(r) != 1) {
+        why = "no such user";
+    } else if (strcmp(db_get(r, 0, "role"), "manager") != 0) {
+        why = "must be a user with the manager role";
+    } else if (!opu_true(r, 0, "active")) {
+        why = "is deactivated";
+    } else if (opu_parse_u64(db_get(r, 0, "branch_id")) != branch_id) {
+        why = "works in another branch";
+    } else if (db_get(r, 0, "manages")) {
+        snprintf(buf, sizeof buf, "already manages the team %s", db_get(r, 0, "manages"));
+        why = buf;
+    }
+    int rc = why ? op_invalid(ctx, "manager_id", why) : 0;
+    PQclear(r);
+    return rc;
+}
+
+int op_team_create(struct op_ctx *ctx)
+{
+    const char *name = op_text(ctx, "name");
+    const char *branch = op_text(ctx, "branch_id");
+    const char *manager = op_text(ctx, "manager_id");
+    if (team_check_manager(ctx, manager, op_u64(ctx, "branch_id")) < 0)
+        return -1;
+    const char *params[3] = {name, branch, manager};
+    PGresult *r = db_exec(ctx, sql_team_create, 3, params);
+    if (!r)
+        return -1;
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        return op_invalid(ctx, "name", "is already used by another team");
+    }
+    char id[24];
+    snprintf(id, sizeof id, "%s", db_get(r, 0, "id"));
+    PQclear(r);
+    const char *join[2] = {manager, id};
+    if (opu_exec_count(ctx, sql_team_join, 2, join) < 0)
+        return -1;
+    char target[40];
+    snprintf(target, sizeof target, "team:%s", id);
+    op_audit(ctx, target, "name=%s branch=%s manager=%s", name, branch, manager);
+    const char *get[1] = {id};
+    if (!(r = db_one(ctx, sql_team_get, 1, get, "no such team")))
+        return -1;
+    db_pack_row(ctx->pk, r, 0);
+    PQclear(r);
+    return 0;
+}
+
+/* ---- users ---- */
+
+/* Name-level fields: what every logged-in user may see of anyone. */
+#define USER_NAME_COLS "u.id, u.username, u.full_name, u.role, u.team_id, u.branch_id, u.active"
+/* Details: directors for everyone, managers for their own team. */
+#define USER_DETAIL_COLS                                                                           \
+    USER_NAME_COLS ", u.email, u.approval_limit, u.approval_currency, u.must_change_password,"     \
+                   " u.created_at, u.deactivated_at, u.version"
+
+#define USER_FILTER                                                                                \
+    " WHERE ($1::text IS NULL OR u.role = $1) AND ($2::bigint IS NULL OR u.team_id = $2::bigint)"  \
+    " AND ($3::bigint IS NULL OR u.branch_id = $3::bigint)"                                        \
+    " AND ($4::boolean IS NULL OR u.active = $4::boolean)"                                         \
+    " AND ($5::bigint IS NULL OR u.id > $5::bigint) ORDER BY u.id LIMIT $6::int"
+
+static const char sql_user_list_names[] =
+    "SELECT " USER_NAME_COLS " FROM agency.users u" USER_FILTER;
+static const char sql_user_list_director[] =
+    "SELECT " USER_DETAIL_COLS " FROM agency.users u" USER_FILTER;
+/* Managers: details of their own team's members, NULL details for everyone else. */
+static const char sql_user_list_manager[] =
+    "SELECT " USER_NAME_COLS ","
+    " CASE WHEN m THEN u.email END AS email,"
+    " CASE WHEN m THEN u.approval_limit END AS approval_limit,"
+    " CASE WHEN m THEN u.approval_currency END AS approval_currency,"
+    " CASE WHEN m THEN u.must_change_password END AS must_change_password,"
+    " CASE WHEN m THEN u.created_at END AS created_at,"
+    " CASE WHEN m THEN u.deactivated_at END AS deactivated_at,"
+    " CASE WHEN m THEN u.version END AS version"
+    " FROM agency.users u, LATERAL (SELECT u.team_id IS NOT NULL AND"
+    " u.team_id = agency.current_team_id() AS m) s" USER_FILTER;
+
+#define USER_JOINS                                                                                 \
+    " t.name AS team_name, b.name AS branch_name FROM agency.users u"                              \
+    " JOIN agency.branches b ON b.id = u.branch_id LEFT JOIN agency.teams t ON t.id = u.team_id"
+
+static const char sql_user_get_names[] =
+    "SELECT " USER_NAME_COLS "," USER_JOINS " WHERE u.id = $1::bigint";
+static const char sql_user_get_detail[] =
+    "SELECT " USER_DETAIL_COLS
+    ", u.password_changed_at, l.failed_logins, l.locked_until," USER_JOINS
+    " LEFT JOIN LATERAL agency.user_lock_state(u.id) l ON true"
+    " WHERE u.id = $1::bigint AND (agency.is_director() OR (u.team_id IS NOT NULL AND"
+    " u.team_id = agency.current_team_id()))";
+
+int op_staff_pack_user(struct op_ctx *ctx, const char *id)
+{
+    const char *params[1] = {id};
+    PGresult *r = NULL;
+    if (ctx->sess.role == ROLE_DIRECTOR || ctx->sess.role == ROLE_MANAGER) {
+        r = db_exec(ctx, sql_user_get_detail, 1, params);
+        if (!r)
+            return -1;
+        if (PQntuples(r) != 1) {
+            PQclear(r);
+            r = NULL;
+        }
+    }
+    if (!r && !(r = db_one(ctx, sql_user_get_names, 1, params, "no such user")))
+        return -1;
+    db_pack_row(ctx->pk, r, 0);
+    PQclear(r);
+    return 0;
+}
+
+int op_user_list(struct op_ctx *ctx)
+{
+    int limit = op_has(ctx, "limit") ? (int)op_u64(ctx, "limit") : LIST_LIMIT_DEFAULT;
+    const char *cursor = op_text(ctx, "cursor");
+    if (cursor && (strspn(cursor, "0123456789") != strlen(cursor) || strlen(cursor) > 18))
+        return op_invalid(ctx, "cursor", "is not a cursor this server gave");
+    char fetch[16];
+    snprintf(fetch, sizeof fetch, "%d", limit + 1); /* one more tells whether a page follows */
+    const char *params[6] = {op_text(ctx, "role"),
+                             op_text(ctx, "team_id"),
+                             op_text(ctx, "branch_id"),
+                             op_text(ctx, "active"),
+                             cursor,
+                             fetch};
+    const char *sql = ctx->sess.role == ROLE_DIRECTOR  ? sql_user_list_director
+                      : ctx->sess.role == ROLE_MANAGER ? sql_user_list_manager
+                                                       : sql_user_list_names;
+    PGresult *r = db_exec(ctx, sql, 6, params);
+    if (!r)
+        return -1;
+    opu_pack_page(ctx->pk, r, limit, "id");
+    PQclear(r);
+    return 0;
+}
+
+int op_user_get(struct op_ctx *ctx)
+{
+    return op_staff_pack_user(ctx, op_text(ctx, "id"));
+}

@@ -11,6 +11,7 @@
 #include <openssl/rand.h>
 
 #include "common_passwords.h"
+#include "config.h"
 #include "password.h"
 #include "proto.h"
 
@@ -37,8 +38,20 @@ int password_configure(const struct password_params *params)
     return 0;
 }
 
+/* Follows the running configuration's argon2_* settings once one is installed. */
+static void sync_from_config(void)
+{
+    const struct config *c = config_get();
+    if (!c)
+        return;
+    struct password_params p = {(uint32_t)c->argon2_memory_kib, (uint32_t)c->argon2_time,
+                                (uint32_t)c->argon2_parallelism};
+    (void)password_configure(&p);
+}
+
 struct password_params password_current_params(void)
 {
+    sync_from_config();
     pthread_mutex_lock(&params_lock);
     struct password_params p = cur;
     pthread_mutex_unlock(&params_lock);
@@ -66,6 +79,7 @@ int password_hash(const char *password, char out[PASSWORD_HASH_MAX])
 static int dummy_get(char out[PASSWORD_HASH_MAX])
 {
     static const uint8_t salt[SALT_LEN] = "agency-dummy-sa";
+    sync_from_config();
     pthread_mutex_lock(&params_lock);
     struct password_params p = cur;
     bool have = dummy_hash[0] != '\0';

@@ -159,6 +159,15 @@ const char *grammar_get(const struct grammar_args *a, const char *name)
     return v ? v->text : NULL;
 }
 
+void grammar_unset(struct grammar_args *a, const char *name)
+{
+    struct grammar_val *v = find_val(a, name);
+    if (!v)
+        return;
+    free(v->text);
+    *v = a->v[--a->n];
+}
+
 int grammar_set(struct grammar_args *a, const char *name, const char *text)
 {
     const struct meta_arg *arg = meta_arg_find(a->op, name);
@@ -227,7 +236,7 @@ static int parse_bool(const char *s, bool *v)
 static int check_range_u(const struct meta_arg *arg, uint64_t v, char *err, size_t errlen)
 {
     if ((arg->has_min && arg->min > 0 && v < (uint64_t)arg->min) ||
-        (arg->has_max && arg->max >= 0 && v > (uint64_t)arg->max)) {
+        (arg->has_max && arg->max > 0 && v > (uint64_t)arg->max)) {
         snprintf(err, errlen, "must be between %lld and %lld", (long long)arg->min,
                  (long long)arg->max);
         return -1;

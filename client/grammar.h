@@ -48,6 +48,8 @@ int grammar_parse(const struct meta_op *op, char *const *words, size_t n, struct
 /* Sets (or replaces) the value of argument name, unchecked. Returns 0, or -1 (unknown name,
    no memory). */
 int grammar_set(struct grammar_args *a, const char *name, const char *text);
+/* Removes the value of argument name, if any. */
+void grammar_unset(struct grammar_args *a, const char *name);
 /* The text given for name, or NULL. */
 const char *grammar_get(const struct grammar_args *a, const char *name);
 void grammar_args_free(struct grammar_args *a);

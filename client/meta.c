@@ -108,6 +108,8 @@ static int load_arg(struct meta_arg *a, const msgpack_object *map)
         a->required = b;
     a->has_min = get_int(map, "min", &a->min);
     a->has_max = get_int(map, "max", &a->max);
+    if (a->has_min && a->has_max && a->min == 0 && a->max == 0)
+        a->has_min = a->has_max = false; /* 0..0 means "no limits" */
     if (proto_get_array(map, "choices", &arr, 1024) == PG_OK && load_choices(a, arr) < 0)
         return -1;
     return 0;

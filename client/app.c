@@ -1,0 +1,68 @@
+/* app.c - error reporting shared by the client's modules. */
+#include "app.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "render.h"
+
+#define RED   "\033[31m"
+#define RESET "\033[0m"
+
+static void put_prefix(const struct app *a)
+{
+    fflush(stdout);
+    if (a->colour_err)
+        fputs(RED "error:" RESET " ", stderr);
+    else
+        fputs("error: ", stderr);
+}
+
+void app_errorf(const struct app *a, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    put_prefix(a);
+    render_text(stderr, buf, strlen(buf));
+    fputc('\n', stderr);
+}
+
+void app_print_error(const struct app *a, const struct conn_reply *r)
+{
+    const char *msg = r->message[0] ? r->message : "the server refused the request";
+    put_prefix(a);
+    render_text(stderr, msg, strlen(msg));
+    fprintf(stderr, " (%s)\n", proto_err_name(r->code));
+    if (r->field[0]) {
+        fputs("  ", stderr);
+        render_text(stderr, r->field, strlen(r->field));
+        fputs(": ", stderr);
+        render_text(stderr, r->reason[0] ? r->reason : "invalid",
+                    strlen(r->reason[0] ? r->reason : "invalid"));
+        fputc('\n', stderr);
+    }
+}
+
+enum cmd_status app_call_status(const struct app *a, enum conn_status s, const struct conn_reply *r,
+                                const char *err)
+{
+    switch (s) {
+    case CONN_OK:
+        return CMD_OK;
+    case CONN_ERROR:
+        app_print_error(a, r);
+        return r->code == PE_UNAUTHENTICATED ? CMD_CONN : CMD_FAILED;
+    case CONN_AMBIGUOUS:
+        app_errorf(a, "%s", err);
+        return CMD_FAILED;
+    case CONN_SESSION:
+    case CONN_LOST:
+    default:
+        app_errorf(a, "%s", err);
+        return CMD_CONN;
+    }
+}

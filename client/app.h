@@ -1,0 +1,42 @@
+/* app.h - the state of one agency client run, shared by the command, form, completion,
+   output and main-loop modules. */
+#ifndef AGENCY_APP_H
+#define AGENCY_APP_H
+
+#include <stdbool.h>
+
+#include "conn.h"
+#include "meta.h"
+#include "render.h"
+#include "settings.h"
+
+/* What a command did; the numbers are the process exit codes. */
+enum cmd_status {
+    CMD_OK = 0,
+    CMD_FAILED = 1, /* the operation answered an error */
+    CMD_USAGE = 2,  /* the command was wrong */
+    CMD_CONN = 3,   /* connection or authentication */
+    CMD_QUIT = 4    /* quit/exit/logout: leave with status 0 */
+};
+
+struct app {
+    struct settings set;
+    struct conn *conn;
+    struct meta meta;
+    bool interactive;   /* a person at a terminal typing commands */
+    bool readline_on;   /* a readline prompt is on the screen (push goes above it) */
+    bool colour;        /* colour on stdout */
+    bool colour_err;    /* colour on stderr */
+    char username[128]; /* who is logged in */
+    char role[32];
+};
+
+/* Prints "error: <message> (<code>)" and "  <field>: <reason>" for invalid, to stderr. */
+void app_print_error(const struct app *a, const struct conn_reply *r);
+/* Prints "error: <text>" to stderr (red on a terminal). */
+void app_errorf(const struct app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Maps a conn_call status to a command status, printing the error when there is one. */
+enum cmd_status app_call_status(const struct app *a, enum conn_status s, const struct conn_reply *r,
+                                const char *err);
+
+#endif

@@ -1,0 +1,212 @@
+/* complete.c - readline completion of commands from meta.operations. */
+#include "complete.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <readline/readline.h>
+
+#include "grammar.h"
+
+#define COMPLETE_MAX 512
+
+static const struct meta *cat;
+static char *const *form_choices;
+static size_t form_nchoices;
+
+static const char *const builtins[] = {"help",   "whoami", "password", "sessions",
+                                       "logout", "quit",   "exit"};
+static const char *const alias_of[][2] = {{"create", "add"}, {"get", "show"}, {"update", "edit"}};
+
+struct cands {
+    char **v;
+    size_t n;
+};
+
+static void add(struct cands *c, const char *s, size_t len)
+{
+    if (c->n + 1 >= COMPLETE_MAX)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        if (strlen(c->v[i]) == len && strncmp(c->v[i], s, len) == 0)
+            return;
+    char *copy = strndup(s, len);
+    if (copy)
+        c->v[c->n++] = copy;
+}
+
+static void add_str(struct cands *c, const char *s)
+{
+    add(c, s, strlen(s));
+}
+
+static void add_nouns(struct cands *c, const struct meta *m)
+{
+    for (size_t i = 0; i < m->nops; i++) {
+        const char *name = m->ops[i].name;
+        if (strcmp(name, "hello") == 0)
+            continue;
+        add(c, name, strcspn(name, "."));
+    }
+}
+
+static void add_verbs(struct cands *c, const struct meta *m, const char *noun)
+{
+    size_t nl = strlen(noun);
+    for (size_t i = 0; i < m->nops; i++) {
+        const char *name = m->ops[i].name;
+        if (strncmp(name, noun, nl) != 0 || name[nl] != '.')
+            continue;
+        char verb[128];
+        snprintf(verb, sizeof(verb), "%s", name + nl + 1);
+        for (char *p = verb; *p; p++)
+            if (*p == '_')
+                *p = '-';
+        add_str(c, verb);
+        for (size_t k = 0; k < sizeof(alias_of) / sizeof(alias_of[0]); k++)
+            if (strcmp(verb, alias_of[k][0]) == 0)
+                add_str(c, alias_of[k][1]);
+    }
+}
+
+static bool word_present(const struct grammar_words *w, size_t upto, const char *flag)
+{
+    size_t fl = strlen(flag);
+    for (size_t i = 0; i < upto; i++)
+        if (strncmp(w->v[i], flag, fl) == 0 && (w->v[i][fl] == '\0' || w->v[i][fl] == '='))
+            return true;
+    return false;
+}
+
+/* Flags of op not yet typed, or the choices of the enum flag just before the word. */
+static void add_args(struct cands *c, const struct meta_op *op, const struct grammar_words *w,
+                     size_t cur, const char *word)
+{
+    if (cur > 0 && strncmp(w->v[cur - 1], "--", 2) == 0 && !strchr(w->v[cur - 1], '=')) {
+        char name[128];
+        snprintf(name, sizeof(name), "%s", w->v[cur - 1] + 2);
+        for (char *p = name; *p; p++)
+            if (*p == '-')
+                *p = '_';
+        const struct meta_arg *arg = meta_arg_find(op, name);
+        if (arg && arg->type != MT_BOOL) {
+            for (size_t k = 0; k < arg->nchoices; k++)
+                add_str(c, arg->choices[k]);
+            return;
+        }
+    }
+    if (word[0] != '-' && word[0] != '\0')
+        return;
+    for (size_t k = 0; k < op->nargs; k++) {
+        char flag[140];
+        if (meta_arg_hidden(&op->args[k]))
+            continue;
+        grammar_flag_name(op->args[k].name, flag, sizeof(flag));
+        if (!word_present(w, cur, flag))
+            add_str(c, flag);
+    }
+}
+
+char **complete_candidates(const struct meta *m, const char *line)
+{
+    struct grammar_words w;
+    char err[64], method[160];
+    struct cands c = {calloc(COMPLETE_MAX, sizeof(char *)), 0};
+    if (!c.v)
+        return NULL;
+    if (form_choices) {
+        for (size_t i = 0; i < form_nchoices; i++)
+            add_str(&c, form_choices[i]);
+        return c.v;
+    }
+    if (grammar_split(line, &w, err, sizeof(err)) < 0)
+        return c.v;
+    size_t len = strlen(line);
+    bool new_word = len == 0 || line[len - 1] == ' ' || line[len - 1] == '\t';
+    size_t cur = new_word ? w.n : w.n - 1; /* index of the word being completed */
+    const char *word = new_word ? "" : w.v[cur];
+
+    if (cur == 0) {
+        add_nouns(&c, m);
+        for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+            add_str(&c, builtins[i]);
+    } else if (cur == 1 && strcmp(w.v[0], "help") == 0) {
+        add_nouns(&c, m);
+    } else if (cur == 1) {
+        add_verbs(&c, m, w.v[0]);
+    } else {
+        size_t used = grammar_resolve(m, w.v, cur, method, sizeof(method));
+        const struct meta_op *op = used ? meta_find(m, method) : NULL;
+        if (op)
+            add_args(&c, op, &w, cur, word);
+    }
+    /* keep only what starts with the word typed */
+    size_t keep = 0, wl = strlen(word);
+    for (size_t i = 0; i < c.n; i++) {
+        if (strncmp(c.v[i], word, wl) == 0)
+            c.v[keep++] = c.v[i];
+        else
+            free(c.v[i]);
+    }
+    c.v[keep] = NULL;
+    grammar_words_free(&w);
+    return c.v;
+}
+
+void complete_free(char **cands)
+{
+    if (!cands)
+        return;
+    for (char **p = cands; *p; p++)
+        free(*p);
+    free(cands);
+}
+
+static char **gen_list;
+static size_t gen_index;
+
+static char *generator(const char *text, int state)
+{
+    (void)text; /* the list is already filtered by the word */
+    if (!gen_list)
+        return NULL;
+    if (state == 0)
+        gen_index = 0;
+    char *s = gen_list[gen_index];
+    if (!s)
+        return NULL;
+    gen_index++;
+    return strdup(s);
+}
+
+static char **attempt(const char *text, int start, int end)
+{
+    (void)start;
+    rl_attempted_completion_over = 1; /* never fall back to file names */
+    char *upto = strndup(rl_line_buffer, (size_t)end);
+    if (!upto || !cat)
+        return free(upto), NULL;
+    complete_free(gen_list);
+    gen_list = complete_candidates(cat, upto);
+    free(upto);
+    if (!gen_list || !gen_list[0])
+        return NULL;
+    return rl_completion_matches(text, generator);
+}
+
+void complete_init(const struct meta *m)
+{
+    cat = m;
+    rl_readline_name = "agency";
+    rl_attempted_completion_function = attempt;
+    rl_basic_word_break_characters = " \t";
+    rl_completer_word_break_characters = " \t";
+}
+
+void complete_set_choices(char *const *choices, size_t n)
+{
+    form_choices = choices;
+    form_nchoices = n;
+}

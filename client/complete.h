@@ -1,0 +1,21 @@
+/* complete.h - tab completion from the server's operation catalogue: nouns, verbs, --flags and
+   the values of enum arguments; never file names. */
+#ifndef AGENCY_COMPLETE_H
+#define AGENCY_COMPLETE_H
+
+#include <stddef.h>
+
+#include "meta.h"
+
+/* Installs the completion function; m is read at every completion (it may be reloaded). */
+void complete_init(const struct meta *m);
+/* While a form asks one field: complete only these values (NULL: back to commands). */
+void complete_set_choices(char *const *choices, size_t n);
+
+/* The candidates for the word at the end of line (what the user typed so far, up to the
+   cursor), in a NULL-terminated malloc'd array of malloc'd strings; for tests and for the
+   readline hook. */
+char **complete_candidates(const struct meta *m, const char *line);
+void complete_free(char **cands);
+
+#endif

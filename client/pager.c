@@ -1,0 +1,54 @@
+/* pager.c - terminal size and the pager for long output. */
+#include "pager.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+void pager_term_size(unsigned *cols, unsigned *rows)
+{
+    struct winsize ws;
+    *cols = *rows = 0;
+    if (!isatty(STDOUT_FILENO))
+        return;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+        *cols = ws.ws_col;
+        *rows = ws.ws_row;
+        return;
+    }
+    const char *c = getenv("COLUMNS"), *l = getenv("LINES");
+    *cols = c ? (unsigned)atoi(c) : 80;
+    *rows = l ? (unsigned)atoi(l) : 24;
+}
+
+static size_t count_lines(const char *buf, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += buf[i] == '\n';
+    return n;
+}
+
+int pager_emit(const char *buf, size_t len, bool use_pager)
+{
+    unsigned cols, rows;
+    pager_term_size(&cols, &rows);
+    if (use_pager && rows > 0 && count_lines(buf, len) >= rows) {
+        const char *cmd = getenv("PAGER");
+        if (!cmd || !*cmd)
+            cmd = "less -FRX";
+        fflush(stdout);
+        FILE *p = popen(cmd, "w");
+        if (p) {
+            fwrite(buf, 1, len, p); /* the pager may quit early: SIGPIPE is ignored */
+            pclose(p);
+            return 0;
+        }
+    }
+    if (fwrite(buf, 1, len, stdout) != len)
+        return -1;
+    return fflush(stdout) == 0 ? 0 : -1;
+}

@@ -76,6 +76,11 @@ enum tls_io tls_io_result(SSL *ssl, int ret, char *reason, size_t len)
         __attribute__((fallthrough)); /* a queued OpenSSL error says more */
     default: {
         unsigned long ossl = ERR_peek_error();
+        if (ERR_GET_REASON(ossl) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+            snprintf(reason, len, "peer_closed");
+            res = TLS_IO_CLOSED; /* closed without close_notify: nothing was cut short */
+            break;
+        }
         const char *r = ossl ? ERR_reason_error_string(ossl) : NULL;
         snprintf(reason, len, "%s", r ? r : "tls_error");
         res = TLS_IO_ERROR;

@@ -264,7 +264,8 @@ enum cmd_status commands_run(struct app *a, const char *line)
             st = run_op(a, meta_find(&a->meta, method), w.v + used, w.n - used);
         } else if (meta_has_noun(&a->meta, w.v[0])) {
             if (w.n > 1)
-                app_errorf(a, "%s has no verb \"%s\" (type help %s)", w.v[0], w.v[1], w.v[0]);
+                app_errorf(a, "%s has no verb \"%s\" that you may use (type help %s)", w.v[0],
+                           w.v[1], w.v[0]);
             else
                 app_errorf(a, "%s what? (type help %s)", w.v[0], w.v[0]);
             st = CMD_USAGE;

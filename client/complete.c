@@ -169,16 +169,17 @@ static size_t gen_index;
 
 static char *generator(const char *text, int state)
 {
-    (void)text; /* the list is already filtered by the word */
+    size_t tl = strlen(text);
     if (!gen_list)
         return NULL;
     if (state == 0)
         gen_index = 0;
-    char *s = gen_list[gen_index];
-    if (!s)
-        return NULL;
-    gen_index++;
-    return strdup(s);
+    for (char *s; (s = gen_list[gen_index]) != NULL;) {
+        gen_index++;
+        if (strncmp(s, text, tl) == 0)
+            return strdup(s);
+    }
+    return NULL;
 }
 
 static char **attempt(const char *text, int start, int end)

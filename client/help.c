@@ -108,24 +108,42 @@ static enum cmd_status help_all(struct app *a)
     return s;
 }
 
+/* "user get ID": the command with its positional arguments (the version of an update is
+   read by the client itself). */
+static void usage_line(const struct meta_op *op, char *out, size_t outlen)
+{
+    size_t off;
+    command_name(op->name, out, outlen);
+    off = strlen(out);
+    bool update = strstr(op->name, ".update") != NULL;
+    for (size_t k = 0; k < op->nargs && off < outlen; k++) {
+        const struct meta_arg *arg = &op->args[k];
+        if (!arg->required || meta_arg_hidden(arg) || (update && !strcmp(arg->name, "version")))
+            continue;
+        off += (size_t)snprintf(out + off, outlen - off, " ");
+        for (const char *p = arg->name; *p && off + 1 < outlen; p++)
+            out[off++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+        out[off] = '\0';
+    }
+}
+
 static enum cmd_status help_noun(struct app *a, const char *noun)
 {
-    struct render_table *t = render_table_new(3);
+    struct render_table *t = render_table_new(2);
     size_t nl = strlen(noun), rows = 0;
-    char name[160], syn[1024];
+    char name[300], footer[400], first[160] = "";
     if (!t)
         return CMD_FAILED;
     render_table_header(t, 0, "command");
-    render_table_header(t, 1, "arguments");
-    render_table_header(t, 2, "description");
+    render_table_header(t, 1, "description");
     for (size_t i = 0; i < a->meta.nops; i++) {
         const struct meta_op *op = &a->meta.ops[i];
         if (strncmp(op->name, noun, nl) != 0 || (op->name[nl] != '.' && op->name[nl] != '\0'))
             continue;
-        command_name(op->name, name, sizeof(name));
-        help_synopsis(op, syn, sizeof(syn));
+        if (rows == 0)
+            command_name(op->name, first, sizeof(first));
+        usage_line(op, name, sizeof(name));
         render_table_add(t, RK_TEXT, name);
-        render_table_add(t, RK_TEXT, syn);
         render_table_add(t, RK_TEXT, op->summary);
         rows++;
     }
@@ -133,7 +151,9 @@ static enum cmd_status help_noun(struct app *a, const char *noun)
     if (rows == 0)
         app_errorf(a, "no commands for \"%s\" (type help for the list)", noun);
     else {
-        render_table_footer(t, NULL);
+        snprintf(footer, sizeof(footer), "Arguments of one command: help %s VERB (e.g. help %s)",
+                 noun, first);
+        render_table_footer(t, footer);
         s = show_table(a, t);
     }
     render_table_free(t);
@@ -146,7 +166,7 @@ static void limits_text(const struct meta_arg *arg, char *out, size_t outlen)
     out[0] = '\0';
     for (size_t c = 0; c < arg->nchoices && off < outlen; c++)
         off += (size_t)snprintf(out + off, outlen - off, "%s%s", c ? ", " : "", arg->choices[c]);
-    if (arg->nchoices || !(arg->has_min || arg->has_max))
+    if (arg->nchoices || !(arg->has_min || arg->has_max) || arg->type == MT_ID)
         return;
     const char *unit = (arg->type == MT_STR || arg->type == MT_TEXT || arg->type == MT_SECRET)
                            ? " characters"

@@ -283,7 +283,7 @@ static int print_aligned(const struct render_table *t, bool colour, FILE *out)
 }
 
 /* "-[ RECORD n ]" then dashes, with '+' above the column separator when it falls after. */
-static void print_record_line(size_t n, size_t keyw, size_t valw, FILE *out)
+static void print_record_line(size_t n, size_t keyw, size_t valw, unsigned term_width, FILE *out)
 {
     char head[48];
     int len = snprintf(head, sizeof(head), "-[ RECORD %zu ]", n);
@@ -295,12 +295,16 @@ static void print_record_line(size_t n, size_t keyw, size_t valw, FILE *out)
     }
     fputc(used == keyw + 1 ? '+' : '-', out);
     used++;
-    if (used < keyw + 3 + valw)
-        dashes(out, keyw + 3 + valw - used);
+    size_t end = keyw + 3 + valw;
+    if (term_width > 0 && end > term_width)
+        end = term_width; /* a line that wraps would look like two */
+    if (used < end)
+        dashes(out, end - used);
     fputc('\n', out);
 }
 
-static void print_expanded(const struct render_table *t, bool colour, FILE *out)
+static void print_expanded(const struct render_table *t, bool colour, unsigned term_width,
+                           FILE *out)
 {
     size_t keyw = 0, valw = 0, rows = render_table_rows(t);
     for (size_t c = 0; c < t->ncols; c++) {
@@ -318,7 +322,7 @@ static void print_expanded(const struct render_table *t, bool colour, FILE *out)
     }
     for (size_t r = 0; r < rows; r++) {
         if (!t->single)
-            print_record_line(r + 1, keyw, valw, out);
+            print_record_line(r + 1, keyw, valw, term_width, out);
         for (size_t c = 0; c < t->ncols; c++) {
             const char *h = header_of(t, c);
             if (colour)
@@ -465,7 +469,7 @@ int render_table_print(const struct render_table *t, const struct render_opts *o
                         (opts->expand == RENDER_EXPAND_AUTO && opts->term_width > 0 &&
                          render_table_width(t) > opts->term_width);
         if (expanded)
-            print_expanded(t, opts->colour, out);
+            print_expanded(t, opts->colour, opts->term_width, out);
         else if (print_aligned(t, opts->colour, out) < 0)
             return -1;
         break;

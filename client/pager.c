@@ -2,6 +2,7 @@
 #include "pager.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,16 +33,43 @@ static size_t count_lines(const char *buf, size_t len)
     return n;
 }
 
+/* True if an executable called name is on $PATH. */
+static bool on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    char dir[4096], full[4200];
+    while (path && *path) {
+        size_t n = strcspn(path, ":");
+        snprintf(dir, sizeof(dir), "%.*s", (int)n, path);
+        snprintf(full, sizeof(full), "%s/%s", dir[0] ? dir : ".", name);
+        if (access(full, X_OK) == 0)
+            return true;
+        path += n + (path[n] == ':');
+    }
+    return false;
+}
+
+/* $PAGER, else less -FRX, else more; NULL when there is none. */
+static const char *pager_command(void)
+{
+    const char *cmd = getenv("PAGER");
+    if (cmd && *cmd)
+        return cmd;
+    if (on_path("less"))
+        return "less -FRX";
+    if (on_path("more"))
+        return "more";
+    return NULL;
+}
+
 int pager_emit(const char *buf, size_t len, bool use_pager)
 {
     unsigned cols, rows;
     pager_term_size(&cols, &rows);
     if (use_pager && rows > 0 && count_lines(buf, len) >= rows) {
-        const char *cmd = getenv("PAGER");
-        if (!cmd || !*cmd)
-            cmd = "less -FRX";
+        const char *cmd = pager_command();
         fflush(stdout);
-        FILE *p = popen(cmd, "w");
+        FILE *p = cmd ? popen(cmd, "w") : NULL;
         if (p) {
             fwrite(buf, 1, len, p); /* the pager may quit early: SIGPIPE is ignored */
             pclose(p);

@@ -22,7 +22,7 @@ trap cleanup EXIT
 fail() {
     echo "FAIL: $*" >&2
     echo "---- screen ----" >&2
-    tmux -L "$SOCK" capture-pane -p -t "$S" 2>/dev/null >&2 || true
+    tmux -L "$SOCK" capture-pane -p -t "$S" >&2 2>/dev/null || true
     exit 1
 }
 

@@ -659,6 +659,8 @@ enum conn_status conn_call(struct conn *c, const char *method, const char *args,
             backoff *= 2;
             continue;
         }
+        if (r->code == PE_UNAUTHENTICATED && c->has_token && strcmp(method, "auth.login") != 0)
+            conn_forget_session(c); /* expired or revoked while connected */
         return r->code == PE_OK ? CONN_OK : CONN_ERROR;
     }
     return r->zone ? (r->code == PE_OK ? CONN_OK : CONN_ERROR) : CONN_LOST;

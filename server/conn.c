@@ -282,6 +282,19 @@ static bool conn_rbuf_room(struct conn *c, size_t need)
     return true;
 }
 
+/* Gives a large read buffer back once it is empty (a big frame was a one-off). */
+static void conn_rbuf_shrink(struct conn *c)
+{
+    if (c->rpos != c->rlen || c->rcap <= WBUF_KEEP)
+        return;
+    uint8_t *nb = realloc(c->rbuf, RBUF_INITIAL);
+    if (nb) {
+        c->rbuf = nb;
+        c->rcap = RBUF_INITIAL;
+    }
+    c->rpos = c->rlen = 0;
+}
+
 /* Extracts and dispatches whole frames while the connection may take requests. */
 static void conn_process_frames(struct conn *c, uint64_t now_ms)
 {
@@ -305,6 +318,7 @@ static void conn_process_frames(struct conn *c, uint64_t now_ms)
         if (!dbpool_can_submit()) {
             c->parked = true;
             conn_parked_count++;
+            log_debug("event=conn_parked conn=%u reason=queue_full", c->slot);
             return;
         }
         const uint8_t *payload = c->rbuf + c->rpos + PROTO_HEADER_SIZE;
@@ -317,13 +331,18 @@ static void conn_process_frames(struct conn *c, uint64_t now_ms)
             return;
         }
     }
+    conn_rbuf_shrink(c);
 }
 
 /* Reads what the socket and OpenSSL have, dispatching frames as they complete. */
 static void conn_read(struct conn *c, uint64_t now_ms)
 {
     char reason[128];
-    for (unsigned rounds = 0; rounds < 64 && c->state == CONN_OPEN && conn_may_read(c); rounds++) {
+    /* A bounded number of socket reads per turn, so one fast client cannot hold the loop; past
+       the bound only the rest of a record already inside OpenSSL (which epoll cannot see). */
+    for (unsigned rounds = 0;
+         c->state == CONN_OPEN && (rounds < 64 || SSL_pending(c->ssl) > 0) && conn_may_read(c);
+         rounds++) {
         if (!conn_rbuf_room(c, 1))
             return; /* a whole frame is buffered and waits (in flight or queue full) */
         int n = SSL_read(c->ssl, c->rbuf + c->rlen, (int)(c->rcap - c->rlen));

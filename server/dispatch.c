@@ -52,7 +52,8 @@ void dispatch_send_error(struct conn *c, uint32_t msgid, enum proto_err code, co
 
 static void log_request(const struct conn *c, const char *op, double ms, const char *outcome)
 {
-    log_info("event=request conn=%u op=%s ms=%.1f outcome=%s", c->slot, op, ms, outcome);
+    log_info("event=request conn=%u user=%llu op=%s ms=%.1f outcome=%s", c->slot,
+             (unsigned long long)c->sess.user_id, op, ms, outcome);
 }
 
 static double ms_since(const struct timespec *t0)

@@ -1,7 +1,9 @@
 /* prompt.c - line, secret and confirmation prompts. */
 #include "prompt.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,11 @@ static char *read_line_fd(int fd)
     for (;;) {
         char c;
         ssize_t r = read(fd, &c, 1);
+        if (r < 0 && errno == EINTR) { /* Ctrl-C: give up */
+            OPENSSL_cleanse(buf, n);
+            free(buf);
+            return NULL;
+        }
         if (r <= 0) {
             if (n == 0) {
                 free(buf);
@@ -49,8 +56,14 @@ static char *read_line_fd(int fd)
     return buf;
 }
 
+static void on_interrupt(int sig)
+{
+    (void)sig; /* only interrupts the read, so the terminal gets its echo back */
+}
+
 char *prompt_secret(const char *prompt)
 {
+    struct sigaction sa, old_sa;
     struct termios old, quiet;
     int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
     int in = fd >= 0 ? fd : STDIN_FILENO;
@@ -67,7 +80,11 @@ char *prompt_secret(const char *prompt)
         fputs(prompt, stderr);
         fflush(stderr);
     }
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_interrupt; /* no SA_RESTART: Ctrl-C ends the read */
+    sigaction(SIGINT, &sa, &old_sa);
     char *line = read_line_fd(in);
+    sigaction(SIGINT, &old_sa, NULL);
     if (tty) {
         tcsetattr(in, TCSAFLUSH, &old);
         if (write(in, "\n", 1) < 0) {

@@ -85,6 +85,39 @@ void config_install(const struct config *cfg)
     cfg_installed = true;
 }
 
+static bool cfg_same(const struct cfg_param *p, const struct config *a, const struct config *b)
+{
+    const char *pa = (const char *)a + p->offset, *pb = (const char *)b + p->offset;
+    if (p->type == CFG_STR)
+        return strcmp(*(char *const *)pa, *(char *const *)pb) == 0;
+    return *(const int64_t *)pa == *(const int64_t *)pb;
+}
+
+void config_reload_from(struct config *next)
+{
+    struct config *cur = &cfg_current;
+    for (size_t i = 0; i < CFG_NPARAMS; i++) {
+        const struct cfg_param *p = &cfg_params[i];
+        if (cfg_same(p, cur, next))
+            continue;
+        if (!p->reloadable) {
+            log_warn("event=config_reload_ignored key=%s.%s reason=needs_restart", p->section,
+                     p->name);
+            continue;
+        }
+        char *a = (char *)cur + p->offset, *b = (char *)next + p->offset;
+        char tmp[sizeof(int64_t) > sizeof(char *) ? sizeof(int64_t) : sizeof(char *)];
+        size_t size = p->type == CFG_STR ? sizeof(char *) : sizeof(int64_t);
+        memcpy(tmp, a, size);
+        memcpy(a, b, size);
+        memcpy(b, tmp, size);
+        log_info("event=config_reloaded key=%s.%s", p->section, p->name);
+    }
+    enum log_level level;
+    if (log_level_from_name(cur->log_level, &level) == 0)
+        log_set_level(level);
+}
+
 static const struct cfg_param *cfg_find(const char *section, const char *name)
 {
     for (size_t i = 0; i < CFG_NPARAMS; i++) {

@@ -67,6 +67,11 @@ void config_print(const struct config *cfg, FILE *out);
 const struct config *config_get(void);
 void config_install(const struct config *cfg);
 
+/* SIGHUP: takes the reloadable settings (log level, timeouts, TLS files) of next into the
+   running configuration, giving next the old values (the caller then config_free's next).
+   Changed settings that need a restart are logged and left as they are. Loop thread only. */
+void config_reload_from(struct config *next);
+
 /* Copies conninfo into buf with any password=... value replaced by "***" (also in URIs). */
 const char *config_mask_conninfo(const char *conninfo, char *buf, size_t buflen);
 

@@ -44,6 +44,13 @@ static struct {
     uint64_t next_tick, next_seal;
 } lp;
 
+static void (*loop_reload)(void);
+
+void loop_set_reload(void (*reload)(void))
+{
+    loop_reload = reload;
+}
+
 static uint64_t now_ms(void)
 {
     struct timespec ts;
@@ -256,7 +263,10 @@ static void loop_signal(uint64_t now)
     while (read(lp.sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
         if (si.ssi_signo == SIGHUP) {
             log_info("event=reload signal=SIGHUP");
-            tls_reload(lp.cfg);
+            if (loop_reload)
+                loop_reload();
+            else
+                tls_reload(lp.cfg);
         } else {
             loop_start_drain(now, si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
         }

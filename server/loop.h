@@ -12,6 +12,9 @@ int loop_listen(const struct config *cfg, char *err, size_t errlen);
 /* Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (call before starting any thread, so
    that only the loop's signalfd sees them) and ignores SIGPIPE. 0 or -1. */
 int loop_block_signals(void);
+/* What SIGHUP does: re-read the configuration and reload the certificate (set by main; without
+   it SIGHUP reloads the certificate from the current configuration). */
+void loop_set_reload(void (*reload)(void));
 /* Runs the loop until a drain completes; takes ownership of listen_fd. Returns the process
    exit status (0 after a clean drain). */
 int loop_run(const struct config *cfg, int listen_fd);

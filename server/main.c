@@ -124,21 +124,36 @@ static int parse_cmdline(int argc, char **argv, struct cmdline *cl)
     return rc;
 }
 
-static int load_config(const struct cmdline *cl, struct config *cfg)
+/* Defaults, then the file, then the overrides. 0, or -1 with the problem in err. */
+static int load_config(const struct cmdline *cl, struct config *cfg, char *err, size_t errlen)
 {
-    char err[512];
     config_defaults(cfg);
-    if (cl->config_file && config_load_file(cfg, cl->config_file, err, sizeof(err)) < 0) {
-        fprintf(stderr, "agencyd: %s\n", err);
+    if (cl->config_file && config_load_file(cfg, cl->config_file, err, errlen) < 0)
         return -1;
-    }
     for (unsigned i = 0; i < cl->noverrides; i++) {
-        if (config_set(cfg, cl->overrides[i], err, sizeof(err)) < 0) {
-            fprintf(stderr, "agencyd: %s\n", err);
+        if (config_set(cfg, cl->overrides[i], err, errlen) < 0)
             return -1;
-        }
     }
     return 0;
+}
+
+static struct cmdline main_cmdline;
+
+/* SIGHUP: re-reads the file and overrides; a valid result updates the reloadable settings and
+   then the certificate (both all-or-nothing); an invalid one changes nothing. */
+static void reload_config(void)
+{
+    struct config next;
+    char err[512] = "", q[600];
+    if (load_config(&main_cmdline, &next, err, sizeof(err)) < 0 ||
+        config_validate(&next, err, sizeof(err)) < 0) {
+        log_warn("event=config_reload_failed error=%s kept=old", log_quote(q, sizeof(q), err));
+        config_free(&next);
+        return;
+    }
+    config_reload_from(&next);
+    config_free(&next);
+    tls_reload(config_get());
 }
 
 /* Reads one line without echo when stdin is a terminal. 0 or -1. */
@@ -247,6 +262,7 @@ static int run_server(const struct config *cfg)
         dbpool_stop();
         return 1;
     }
+    loop_set_reload(reload_config);
     int rc = loop_run(cfg, fd);
     tls_shutdown();
     return rc;
@@ -261,17 +277,20 @@ int main(int argc, char **argv)
     struct cmdline cl;
     memset(&cl, 0, sizeof(cl));
     int prc = parse_cmdline(argc, argv, &cl);
+    main_cmdline = cl;
     if (prc != 0)
         return prc > 0 ? 0 : 2;
     struct config cfg;
-    if (load_config(&cl, &cfg) < 0)
+    char err[512];
+    if (load_config(&cl, &cfg, err, sizeof(err)) < 0) {
+        fprintf(stderr, "agencyd: %s\n", err);
         return cl.mode == MODE_CHECK ? 1 : 2;
+    }
     enum log_level level = LOG_LEVEL_INFO;
     log_level_from_name(cfg.log_level, &level);
     log_init(level, stderr);
     config_install(&cfg);
     const struct config *c = config_get();
-    char err[512];
     switch (cl.mode) {
     case MODE_CHECK:
         config_print(c, stdout);

@@ -23,8 +23,8 @@ static void end_session(struct app *a)
 {
     struct conn_reply r;
     char err[128];
-    if (!conn_is_open(a->conn) || !conn_has_session(a->conn))
-        return;
+    if (!conn_is_open(a->conn) || !conn_has_session(a->conn) || conn_pump(a->conn) < 0)
+        return; /* gone already: do not reconnect only to log out */
     conn_call(a->conn, "auth.logout", NULL, 0, false, &r, err, sizeof(err));
     conn_reply_free(&r);
     conn_forget_session(a->conn);

@@ -72,9 +72,12 @@ ag_build() {
     local dir=$1 log=$2 target=()
     shift 2
     [ -n "${AG_BUILD_TARGET:-}" ] && target=(--target "$AG_BUILD_TARGET")
-    mkdir -p "$(dirname "$log")"
-    if ! { cmake -S "$AG_ROOT" -B "$dir" "$@" &&
-        cmake --build "$dir" -j "$(nproc)" "${target[@]}"; } >"$log" 2>&1; then
+    mkdir -p "$dir" "$(dirname "$log")"
+    # One build at a time per tree (scripts/demo and scripts/test share build/).
+    if ! (
+        flock -w 1800 8 || exit 1
+        cmake -S "$AG_ROOT" -B "$dir" "$@" && cmake --build "$dir" -j "$(nproc)" "${target[@]}"
+    ) 8>"$dir/.build.lock" >"$log" 2>&1; then
         ag_tail "$log" 60
         ag_die "build failed in $dir (full log: $log)"
     fi

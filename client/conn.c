@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include "conn_int.h"
@@ -79,6 +80,11 @@ void conn_free(struct conn *c)
 {
     if (!c)
         return;
+    if (c->ssl) { /* say goodbye properly (close_notify); failure does not matter now */
+        ERR_clear_error();
+        SSL_shutdown(c->ssl);
+        ERR_clear_error();
+    }
     conn_close(c);
     if (c->ctx)
         SSL_CTX_free(c->ctx);

@@ -405,12 +405,27 @@ static bool args_one(const struct arg_spec *spec, const msgpack_object *o, msgpa
     return false;
 }
 
+/* Cuts a UTF-8 sequence left incomplete at the end of s by truncation. */
+static void args_utf8_trim(char *s)
+{
+    size_t len = strlen(s), i = len;
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i == 0)
+        return;
+    unsigned char lead = (unsigned char)s[i - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (len - (i - 1) < need)
+        s[i - 1] = '\0';
+}
+
 static void args_set_field(char field[64], const char *name, size_t len)
 {
     if (len > 63)
         len = 63;
     memcpy(field, name, len);
     field[len] = '\0';
+    args_utf8_trim(field);
 }
 
 bool op_args_validate(const struct op *op, const msgpack_object *map, msgpack_zone *zone,
@@ -504,6 +519,7 @@ int op_fail(struct op_ctx *ctx, enum proto_err code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(ctx->err_message, sizeof(ctx->err_message), fmt, ap);
     va_end(ap);
+    args_utf8_trim(ctx->err_message);
     return -1;
 }
 
@@ -511,6 +527,8 @@ int op_invalid(struct op_ctx *ctx, const char *field, const char *reason)
 {
     snprintf(ctx->err_field, sizeof(ctx->err_field), "%s", field);
     snprintf(ctx->err_reason, sizeof(ctx->err_reason), "%s", reason);
+    args_utf8_trim(ctx->err_field);
+    args_utf8_trim(ctx->err_reason);
     return op_fail(ctx, PE_INVALID, "%s %s", field, reason);
 }
 
@@ -521,4 +539,6 @@ void op_audit(struct op_ctx *ctx, const char *target, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(ctx->audit_detail, sizeof(ctx->audit_detail), fmt, ap);
     va_end(ap);
+    args_utf8_trim(ctx->audit_target); /* truncation must not leave half a character */
+    args_utf8_trim(ctx->audit_detail);
 }

@@ -386,6 +386,16 @@ static void test_helpers(void **state)
     op_audit(&ctx, "user:7", "role=%s", "ae");
     assert_string_equal(ctx.audit_target, "user:7");
     assert_string_equal(ctx.audit_detail, "role=ae");
+    /* truncation never leaves half a character behind */
+    char longtext[700] = "";
+    for (int i = 0; i < 200; i++)
+        strcat(longtext, "中");
+    op_audit(&ctx, longtext, "a%s", longtext);
+    assert_true(strlen(ctx.audit_detail) > 400);
+    assert_true(proto_utf8_valid(ctx.audit_detail, strlen(ctx.audit_detail)));
+    assert_true(proto_utf8_valid(ctx.audit_target, strlen(ctx.audit_target)));
+    op_fail(&ctx, PE_NOT_FOUND, "%s", longtext);
+    assert_true(proto_utf8_valid(ctx.err_message, strlen(ctx.err_message)));
 }
 
 /* Every schema in the real table must be well formed: names unique, ranges ordered, enums with

@@ -1135,6 +1135,26 @@ pid_t it_stack_pid(void)
     return (pid_t)pid;
 }
 
+bool it_pid_sanitized(pid_t pid)
+{
+    static const char mark[] = "AddressSanitizer";
+    char path[64], buf[65536 + sizeof mark];
+    snprintf(path, sizeof path, "/proc/%ld/exe", (long)pid);
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return false;
+    bool found = false;
+    size_t keep = 0, n;
+    while (!found && (n = fread(buf + keep, 1, sizeof buf - keep, f)) > 0) {
+        size_t len = keep + n;
+        found = memmem(buf, len, mark, sizeof mark - 1) != NULL;
+        keep = len < sizeof mark ? len : sizeof mark - 1;
+        memmove(buf, buf + len - keep, keep);
+    }
+    fclose(f);
+    return found;
+}
+
 long it_rss_kib(pid_t pid)
 {
     char path[64], line[256];

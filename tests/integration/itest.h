@@ -204,6 +204,9 @@ void it_server_dump_log(const struct it_server *s);
 
 /* The stack agencyd's pid (AGENCYD_PID, else AGENCY_STACK_DIR/agencyd.pid); 0 if unknown. */
 pid_t it_stack_pid(void);
+/* True when the process's executable is built with AddressSanitizer (its resident size then
+ * includes the sanitizer's quarantine of freed memory and says little about leaks). */
+bool it_pid_sanitized(pid_t pid);
 /* VmRSS of a process in KiB; -1 if unreadable. */
 long it_rss_kib(pid_t pid);
 

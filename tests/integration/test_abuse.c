@@ -188,7 +188,7 @@ static void test_huge_array_header(void **state)
         frame_case(huge, sizeof huge, "bad_request", "an array header claiming 2^32-1 items");
     long after = pid > 0 ? it_rss_kib(pid) : -1;
     print_message("20 x dd ff ff ff ff: agencyd VmRSS %ld KiB -> %ld KiB\n", before, after);
-    if (before > 0 && after > 0)
+    if (pid > 0 && !it_pid_sanitized(pid)) /* ASan keeps freed memory in quarantine */
         assert_true(after - before < 8 * 1024);
 }
 
@@ -338,7 +338,11 @@ static void test_memory_bounded(void **state)
     print_message("agencyd VmRSS before the abuse tests: %ld KiB, after: %ld KiB\n", rss_before,
                   after);
     assert_true(rss_before > 0 && after > 0);
-    assert_true(after - rss_before < 16 * 1024);
+    if (it_pid_sanitized(pid))
+        print_message("(AddressSanitizer build: its quarantine of freed memory is resident, so "
+                      "the bound is checked in the plain build)\n");
+    else
+        assert_true(after - rss_before < 16 * 1024);
     ctl_alive("all abuse cases");
 }
 

@@ -281,8 +281,21 @@ enum cmd_status show_table(const struct app *a, const struct render_table *t)
     return rc < 0 ? CMD_FAILED : CMD_OK;
 }
 
+/* Scripts get clean CSV/JSON on stdout; the cursor of the next page goes to stderr. */
+static void cursor_hint(const struct app *a, const msgpack_object *result)
+{
+    const msgpack_object *cur = proto_map_get(result, "next_cursor");
+    if (a->set.format == RENDER_TABLE || !cur || cur->type != MSGPACK_OBJECT_STR)
+        return;
+    fflush(stdout);
+    fputs("agency: more rows: --cursor ", stderr);
+    render_text(stderr, cur->via.str.ptr, cur->via.str.size);
+    fputc('\n', stderr);
+}
+
 enum cmd_status show_result(const struct app *a, const msgpack_object *result)
 {
+    cursor_hint(a, result);
     struct render_table *t = show_build(result, a->set.format == RENDER_JSON);
     if (!t) {
         if (a->set.format == RENDER_JSON)

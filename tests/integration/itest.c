@@ -884,7 +884,7 @@ struct find_ud {
 static bool find_cb(const msgpack_object *item, void *ud)
 {
     struct find_ud *f = ud;
-    char buf[512];
+    char buf[4096];
     f->count++;
     if (f->field != NULL && it_str(item, f->field, buf, sizeof buf) != NULL &&
         strcmp(buf, f->value) == 0) {

@@ -369,6 +369,7 @@ static void conn_handshake(struct conn *c, uint64_t now_ms)
     char reason[128];
     int r = SSL_accept(c->ssl);
     if (r == 1) {
+        tls_handshake_done(c->slot, c->peer, true, NULL);
         c->state = CONN_OPEN;
         c->want_write = false;
         c->last_active_ms = now_ms;
@@ -384,7 +385,7 @@ static void conn_handshake(struct conn *c, uint64_t now_ms)
         c->want_write = io == TLS_IO_WANT_WRITE;
         return;
     }
-    log_info("event=tls_handshake_failed conn=%u peer=%s reason=\"%s\"", c->slot, c->peer, reason);
+    tls_handshake_done(c->slot, c->peer, false, reason);
     conn_close(c, "tls_handshake_failed");
 }
 

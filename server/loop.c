@@ -192,8 +192,7 @@ static void loop_timers(uint64_t now)
             continue;
         if (c->state == CONN_HANDSHAKE) {
             if (now - c->opened_ms > (uint64_t)cfg->handshake_timeout * 1000u) {
-                log_info("event=tls_handshake_failed conn=%u peer=%s reason=timeout", c->slot,
-                         c->peer);
+                tls_handshake_done(c->slot, c->peer, false, "timeout");
                 conn_close(c, "handshake_timeout");
             }
             continue;
@@ -356,6 +355,7 @@ int loop_run(const struct config *cfg, int listen_fd)
     close(lp.epfd);
     if (lp.listen_fd >= 0)
         close(lp.listen_fd);
+    tls_log_stats();
     log_info("event=stopped");
     return 0;
 }

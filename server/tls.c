@@ -11,6 +11,25 @@
 
 static SSL_CTX *tls_ctx;
 static unsigned long tls_generation;
+static unsigned long long tls_ok, tls_failed;
+
+void tls_handshake_done(unsigned conn, const char *peer, bool ok, const char *reason)
+{
+    char q[160];
+    if (ok) {
+        tls_ok++;
+        return;
+    }
+    tls_failed++;
+    log_info("event=tls_handshake_failed conn=%u peer=%s reason=%s", conn, peer,
+             log_quote(q, sizeof(q), reason));
+}
+
+void tls_log_stats(void)
+{
+    log_info("event=tls_stats handshakes_ok=%llu handshakes_failed=%llu reloads=%lu", tls_ok,
+             tls_failed, tls_generation ? tls_generation - 1 : 0);
+}
 
 int tls_init(const struct config *cfg, char *err, size_t errlen)
 {

@@ -3,6 +3,8 @@
 #ifndef AGENCY_TLS_H
 #define AGENCY_TLS_H
 
+#include <stdbool.h>
+
 #include <openssl/ssl.h>
 
 #include "config.h"
@@ -24,6 +26,12 @@ int tls_reload(const struct config *cfg);
 SSL_CTX *tls_current(void);
 /* Frees the current context (shutdown). */
 void tls_shutdown(void);
+
+/* Counts a finished handshake of connection conn (peer text) and logs a failure with its
+   reason (unsupported protocol version, plain text on the TLS port, timeout, ...). */
+void tls_handshake_done(unsigned conn, const char *peer, bool ok, const char *reason);
+/* Logs the handshake counters (at shutdown). */
+void tls_log_stats(void);
 
 /* Classifies the result ret of an SSL_* I/O call on ssl; clears the error queue. On
    TLS_IO_ERROR / TLS_IO_CLOSED, copies a short reason into reason (size len). */

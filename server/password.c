@@ -24,18 +24,32 @@ static struct password_params cur = {PASSWORD_M_KIB_DEFAULT, PASSWORD_T_DEFAULT,
 /* Hash of a fixed string at the cost in cur, made on first use after each change. */
 static char dummy_hash[PASSWORD_HASH_MAX];
 
-int password_configure(const struct password_params *params)
+/* Set once password_configure has been called: the configuration is then not followed. */
+static bool explicit_params;
+
+static int set_params(const struct password_params *params, bool is_explicit)
 {
     if (!params || params->t < ARGON2_MIN_TIME || params->p < 1 || params->p > ARGON2_MAX_LANES ||
         params->m_kib < 8 * params->p || params->m_kib > 4u * 1024 * 1024)
         return -1;
     pthread_mutex_lock(&params_lock);
+    if (is_explicit)
+        explicit_params = true;
+    else if (explicit_params) {
+        pthread_mutex_unlock(&params_lock);
+        return 0;
+    }
     if (params->m_kib != cur.m_kib || params->t != cur.t || params->p != cur.p) {
         cur = *params;
         dummy_hash[0] = '\0';
     }
     pthread_mutex_unlock(&params_lock);
     return 0;
+}
+
+int password_configure(const struct password_params *params)
+{
+    return set_params(params, true);
 }
 
 /* Follows the running configuration's argon2_* settings once one is installed. */
@@ -46,7 +60,7 @@ static void sync_from_config(void)
         return;
     struct password_params p = {(uint32_t)c->argon2_memory_kib, (uint32_t)c->argon2_time,
                                 (uint32_t)c->argon2_parallelism};
-    (void)password_configure(&p);
+    (void)set_params(&p, false);
 }
 
 struct password_params password_current_params(void)

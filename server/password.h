@@ -20,8 +20,9 @@ struct password_params {
 #define PASSWORD_MAX_CHARS     128
 #define PASSWORD_HASH_MAX      160 /* bytes of an encoded hash, NUL included */
 
-/* Sets the cost used by password_hash and the dummy verification (thread-safe). Once a
- * configuration is installed (config_install) its argon2_* settings are followed. Refuses (returns
+/* Sets the cost used by password_hash and the dummy verification (thread-safe). Without a
+ * call, the running configuration's argon2_* settings are followed (config_get); after one,
+ * the values given here stay. Refuses (returns
  * -1) values under the minimum the library accepts; 0 on success. */
 int password_configure(const struct password_params *params);
 /* The cost in use. */

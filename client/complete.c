@@ -80,6 +80,27 @@ static bool word_present(const struct grammar_words *w, size_t upto, const char 
     return false;
 }
 
+/* Words after the verb (up to cur) that are values, not --flags or their values. */
+static size_t count_positional(const struct meta_op *op, const struct grammar_words *w, size_t cur)
+{
+    size_t n = 0;
+    for (size_t i = 2; i < cur; i++) {
+        if (strncmp(w->v[i], "--", 2) != 0) {
+            n++;
+            continue;
+        }
+        char name[128];
+        snprintf(name, sizeof(name), "%s", w->v[i] + 2);
+        for (char *p = name; *p; p++)
+            if (*p == '-')
+                *p = '_';
+        const struct meta_arg *arg = meta_arg_find(op, name);
+        if (arg && arg->type != MT_BOOL && !strchr(w->v[i], '='))
+            i++; /* its value */
+    }
+    return n;
+}
+
 /* Flags of op not yet typed, or the choices of the enum flag just before the word. */
 static void add_args(struct cands *c, const struct meta_op *op, const struct grammar_words *w,
                      size_t cur, const char *word)
@@ -99,13 +120,20 @@ static void add_args(struct cands *c, const struct meta_op *op, const struct gra
     }
     if (word[0] != '-' && word[0] != '\0')
         return;
+    size_t positional = count_positional(op, w, cur);
     for (size_t k = 0; k < op->nargs; k++) {
         char flag[140];
-        if (meta_arg_hidden(&op->args[k]))
+        const struct meta_arg *arg = &op->args[k];
+        if (meta_arg_hidden(arg))
             continue;
-        grammar_flag_name(op->args[k].name, flag, sizeof(flag));
-        if (!word_present(w, cur, flag))
-            add_str(c, flag);
+        grammar_flag_name(arg->name, flag, sizeof(flag));
+        if (word_present(w, cur, flag))
+            continue;
+        if (arg->required && positional > 0) { /* given as a positional word */
+            positional--;
+            continue;
+        }
+        add_str(c, flag);
     }
 }
 
@@ -117,8 +145,11 @@ char **complete_candidates(const struct meta *m, const char *line)
     if (!c.v)
         return NULL;
     if (form_choices) {
+        const char *sp = strrchr(line, ' ');
+        const char *typed = sp ? sp + 1 : line;
         for (size_t i = 0; i < form_nchoices; i++)
-            add_str(&c, form_choices[i]);
+            if (strncmp(form_choices[i], typed, strlen(typed)) == 0)
+                add_str(&c, form_choices[i]);
         return c.v;
     }
     if (grammar_split(line, &w, err, sizeof(err)) < 0)

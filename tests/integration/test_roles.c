@@ -165,7 +165,8 @@ static void test_director_manages_staff(void **state)
 static void test_versions_and_missing_rows(void **state)
 {
     char user[64], buf[256];
-    it_conn *dir = it_session("AGENCY_DEMO_DIRECTOR", NULL);
+    uint64_t dir_id = 0;
+    it_conn *dir = it_session("AGENCY_DEMO_DIRECTOR", &dir_id);
     uint64_t id = it_create_user(dir, "ver", "ae", PW, user, sizeof user);
     it_resp *r = IT_CALL_OK(dir, "user.get", "user.get", "id:u", (unsigned long long)id);
     uint64_t version = 0;
@@ -185,11 +186,53 @@ static void test_versions_and_missing_rows(void **state)
     assert_true(v2 > version);
     it_resp_free(r);
 
+    /* the change is in the audit trail: who, from where, what, outcome */
+    char idtext[32], dirtext[32];
+    snprintf(idtext, sizeof idtext, "%llu", (unsigned long long)id);
+    snprintf(dirtext, sizeof dirtext, "%llu", (unsigned long long)dir_id);
+    assert_int_equal(it_db_ll("SELECT count(*) FROM agency.audit_log WHERE op = 'user.update'"
+                              " AND outcome = 'ok' AND target = 'user:' || $1"
+                              " AND user_id = $2::bigint AND role = 'director'"
+                              " AND host(peer) = '127.0.0.1' AND session_id IS NOT NULL"
+                              " AND at > now() - interval '1 minute'",
+                              2, idtext, dirtext),
+                     1);
     IT_CALL_ERR(dir, "not_found", "user.get of a missing id", "user.get", "id:u", 900000000000ULL);
     IT_CALL_ERR(dir, "not_found", "user.update of a missing id", "user.update",
                 "id:u version:u full_name:s", 900000000000ULL, 1ULL, "Nobody");
     IT_CALL_ERR(dir, "not_found", "user.unlock of a missing id", "user.unlock", "id:u",
                 900000000000ULL);
+    it_close(dir);
+}
+
+static void test_deactivation_ends_sessions(void **state)
+{
+    char user[64];
+    it_conn *dir = it_session("AGENCY_DEMO_DIRECTOR", NULL);
+    uint64_t id = it_create_user(dir, "gone", "ae", PW, user, sizeof user);
+    it_conn *c = it_connect_stack();
+    it_hello(c);
+    it_resp *r = it_login(c, user, PW);
+    it_assert_ok(r, "login before deactivation");
+    it_resp_free(r);
+
+    r = IT_CALL_OK(dir, "deactivate", "user.deactivate", "id:u", (unsigned long long)id);
+    it_resp_free(r);
+    IT_CALL_ERR(c, "unauthenticated", "the session of a deactivated user", "auth.whoami", "");
+    it_close(c);
+    c = it_connect_stack();
+    it_hello(c);
+    r = it_login(c, user, PW);
+    it_assert_err(r, "unauthenticated", "login of a deactivated user");
+    it_resp_free(r);
+    it_close(c);
+
+    r = IT_CALL_OK(dir, "user.get of the deactivated user", "user.get", "id:u",
+                   (unsigned long long)id);
+    bool active = true;
+    assert_true(it_bool(r->result, "active", &active));
+    assert_false(active);
+    it_resp_free(r);
     it_close(dir);
 }
 
@@ -363,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_role_denials_are_audited),
         cmocka_unit_test(test_director_manages_staff),
         cmocka_unit_test(test_versions_and_missing_rows),
+        cmocka_unit_test(test_deactivation_ends_sessions),
         cmocka_unit_test(test_invalid_arguments_store_nothing),
         cmocka_unit_test(test_allowed_networks),
     };

@@ -81,8 +81,9 @@ static void job_answer_result(struct dbjob *job, const char *bytes, size_t len)
     job->err = PE_OK;
 }
 
-/* Writes the audit row of a failed request in a fresh short transaction. */
-static void job_audit_failure(struct op_ctx *ctx, const char *outcome)
+/* Writes the audit row of a request in a fresh short transaction (after a rollback, or after a
+   read-only transaction whose handler asked for an audit row). */
+static void job_audit_fresh(struct op_ctx *ctx, const char *outcome)
 {
     struct op_ctx saved = *ctx;
     bool touch = false;
@@ -130,7 +131,7 @@ static void job_fail(struct dbjob *job, struct op_ctx *ctx)
             PQclear(PQexec(ctx->db, "ROLLBACK"));
         if (ctx->err != PE_UNAVAILABLE && ctx->err != PE_INTERNAL &&
             (job_is_denial(ctx->err) || (job->op->flags & OPF_MUTATING)))
-            job_audit_failure(ctx, outcome);
+            job_audit_fresh(ctx, outcome);
     }
     job_answer_error(job, ctx);
 }
@@ -195,12 +196,15 @@ static bool job_audits_success(const struct op_ctx *ctx)
 static int job_finish(struct dbjob *job, struct op_ctx *ctx, const char *key,
                       const msgpack_sbuffer *result, bool touch)
 {
-    if (job_audits_success(ctx) && audit_write(ctx, "ok") < 0)
+    bool audit = job_audits_success(ctx), audit_now = audit && job_writes(job);
+    if (audit_now && audit_write(ctx, "ok") < 0)
         return -1;
     if (key && job_idem_store(ctx, key, result) < 0)
         return -1;
     if (job_simple(ctx, "COMMIT") < 0)
         return -1;
+    if (audit && !audit_now)
+        job_audit_fresh(ctx, "ok"); /* the read ran READ ONLY */
     if (touch && ctx->sess.session_id)
         session_touch(ctx->db, ctx->sess.session_id);
     job_answer_result(job, result->data, result->size);

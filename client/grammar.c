@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /* ---- splitting ---- */
 
 static int push_word(struct grammar_words *w, const char *buf, size_t len)

@@ -191,18 +191,14 @@ int op_team_create(struct op_ctx *ctx)
 
 static const char sql_user_list_names[] =
     "SELECT " USER_NAME_COLS " FROM agency.users u" USER_FILTER;
+/* Lists stay narrow enough for a table: name-level fields plus e-mail and version (what an
+ * update needs); user.get has every detail. */
 static const char sql_user_list_director[] =
-    "SELECT " USER_DETAIL_COLS " FROM agency.users u" USER_FILTER;
-/* Managers: details of their own team's members, NULL details for everyone else. */
+    "SELECT " USER_NAME_COLS ", u.email, u.version FROM agency.users u" USER_FILTER;
+/* Managers: e-mail and version of their own team's members, nil for everyone else. */
 static const char sql_user_list_manager[] =
     "SELECT " USER_NAME_COLS ","
-    " CASE WHEN m THEN u.email END AS email,"
-    " CASE WHEN m THEN u.approval_limit END AS approval_limit,"
-    " CASE WHEN m THEN u.approval_currency END AS approval_currency,"
-    " CASE WHEN m THEN u.must_change_password END AS must_change_password,"
-    " CASE WHEN m THEN u.created_at END AS created_at,"
-    " CASE WHEN m THEN u.deactivated_at END AS deactivated_at,"
-    " CASE WHEN m THEN u.version END AS version"
+    " CASE WHEN m THEN u.email END AS email, CASE WHEN m THEN u.version END AS version"
     " FROM agency.users u, LATERAL (SELECT u.team_id IS NOT NULL AND"
     " u.team_id = agency.current_team_id() AS m) s" USER_FILTER;
 

@@ -247,6 +247,7 @@ int conn_pump(struct conn *c)
             return 0;
         if (n < 0 || sort_frame(c, payload, len, 0, &r) < 0) {
             conn_close(c);
+            c->closed_idle = true; /* routine (idle timeout): reopen quietly when needed */
             return -1;
         }
         conn_reply_free(&r);
@@ -381,7 +382,8 @@ static enum conn_status reconnect(struct conn *c, char *err, size_t errlen)
             return CONN_OK;
         enum conn_status s = resume(c);
         if (s == CONN_OK) {
-            notice(c, "reconnected; session resumed");
+            if (!c->closed_idle)
+                notice(c, "reconnected; session resumed");
             return CONN_OK;
         }
         if (s == CONN_SESSION) {
@@ -403,9 +405,12 @@ enum conn_status conn_call(struct conn *c, const char *method, const char *args,
     for (int attempt = 0; attempt < 2 + CONN_UNAVAILABLE_TRIES; attempt++) {
         bool sent = false;
         if (!c->ssl) {
-            if (attempt > 0 || c->has_token)
+            if (attempt > 0)
+                c->closed_idle = false; /* lost during a request: say so */
+            if (c->has_token && !c->closed_idle)
                 notice(c, "connection lost; reconnecting...");
             enum conn_status s = reconnect(c, err, errlen);
+            c->closed_idle = false;
             if (s != CONN_OK)
                 return s;
         }

@@ -37,6 +37,7 @@ struct conn {
 
     char token[128];
     bool has_token;
+    bool closed_idle; /* the server closed the connection while nothing was asked (idle) */
 
     struct push q[CONN_PUSH_MAX];
     size_t qhead, qlen;

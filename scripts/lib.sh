@@ -67,11 +67,13 @@ ag_ensure_packages() {
 # ---- build ----
 
 # ag_build DIR LOG [cmake options...]: configures and builds DIR from the checkout (every
-# target, or only $AG_BUILD_TARGET when set); the output goes to LOG, its end is shown on failure.
+# target, or only the targets listed in $AG_BUILD_TARGET when set); the output goes to LOG, its
+# end is shown on failure.
 ag_build() {
     local dir=$1 log=$2 target=()
     shift 2
-    [ -n "${AG_BUILD_TARGET:-}" ] && target=(--target "$AG_BUILD_TARGET")
+    # shellcheck disable=SC2206
+    [ -n "${AG_BUILD_TARGET:-}" ] && target=(--target ${AG_BUILD_TARGET})
     mkdir -p "$dir" "$(dirname "$log")"
     # One build at a time per tree (scripts/demo and scripts/test share build/).
     if ! (

@@ -189,6 +189,15 @@ static enum cmd_status run_op(struct app *a, const struct meta_op *op, char *con
     struct conn_reply r;
     enum cmd_status st;
     const char *verb = strchr(op->name, '.');
+    if (!strcmp(op->name, "auth.login") || !strcmp(op->name, "auth.resume")) {
+        app_errorf(a, "this session is %s's; to work as someone else, start agency -U USER",
+                   a->username);
+        return CMD_USAGE;
+    }
+    if (!strcmp(op->name, "auth.logout") && n == 0)
+        return logout(a);
+    if (!strcmp(op->name, "auth.password") && n == 0 && a->interactive)
+        return commands_password(a, NULL);
     if (grammar_parse(op, words, n, &args, err, sizeof(err)) < 0) {
         app_errorf(a, "%s (see help %.*s)", err, (int)strcspn(op->name, "."), op->name);
         return CMD_USAGE;

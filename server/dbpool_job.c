@@ -62,6 +62,10 @@ static void job_answer_error(struct dbjob *job, const struct op_ctx *ctx)
         proto_kv_str(&pk, "field", ctx->err_field[0] ? ctx->err_field : "argument");
         proto_kv_str(&pk, "reason", ctx->err_reason[0] ? ctx->err_reason : msg);
         proto_pack_error_end(&pk);
+    } else if (ctx->err == PE_LOCKED && ctx->err_until[0]) {
+        proto_pack_error_head(&pk, job->msgid, ctx->err, msg, 1);
+        proto_kv_str(&pk, "until", ctx->err_until);
+        proto_pack_error_end(&pk);
     } else {
         proto_pack_error_head(&pk, job->msgid, ctx->err, msg, 0);
     }
@@ -105,6 +109,7 @@ out:
     memcpy(ctx->err_message, saved.err_message, sizeof(ctx->err_message));
     memcpy(ctx->err_field, saved.err_field, sizeof(ctx->err_field));
     memcpy(ctx->err_reason, saved.err_reason, sizeof(ctx->err_reason));
+    memcpy(ctx->err_until, saved.err_until, sizeof(ctx->err_until));
     ctx->err = saved.err;
     ctx->sess = saved.sess;
     ctx->sess_action = saved.sess_action;

@@ -386,6 +386,8 @@ void dispatch_complete(struct dbjob *job, uint64_t now_ms)
     if (c->in_flight)
         c->in_flight--;
     apply_session(c, job);
+    if (job->err == PE_OK && strcmp(job->op->name, "auth.login") == 0)
+        ratelimit_refund(c->peer_ip); /* only failed attempts count against the address */
     conn_send(c, job->answer.data, job->answer.size);
     log_request(c, job->op->name, ms_since(&job->started),
                 job->err == PE_OK ? "ok" : proto_err_name(job->err));

@@ -121,6 +121,7 @@ struct op_ctx {
     char err_message[256];
     char err_field[64];
     char err_reason[128];
+    char err_until[40];   /* locked: RFC 3339 end of the lock, answered as "until" (optional) */
     bool commit_on_error; /* keep the transaction's writes even though the answer is an error
                              (failed login attempts, lockouts) */
 

@@ -76,3 +76,15 @@ bool ratelimit_take(const char *addr, uint64_t now_ms)
     victim->updated_ms = now_ms;
     return true;
 }
+
+void ratelimit_refund(const char *addr)
+{
+    uint32_t h = rl_hash(addr);
+    for (unsigned i = 0; i < RL_PROBE; i++) {
+        struct rl_bucket *b = &rl_table[(h + i) % RL_SLOTS];
+        if (b->addr[0] && strncmp(b->addr, addr, sizeof(b->addr) - 1) == 0) {
+            b->tokens = b->tokens + 1.0 > rl_burst ? rl_burst : b->tokens + 1.0;
+            return;
+        }
+    }
+}

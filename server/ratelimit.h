@@ -12,4 +12,8 @@ void ratelimit_configure(unsigned rate_per_minute, unsigned burst);
    allowed; false when the address has used up its bucket. */
 bool ratelimit_take(const char *addr, uint64_t now_ms);
 
+/* Gives back the token of an attempt that turned out well (a successful login), so that only
+   failed attempts use up an address's bucket. */
+void ratelimit_refund(const char *addr);
+
 #endif

@@ -148,10 +148,24 @@ static void test_login_success(void **state)
     it_resp_free(r);
     it_close(c);
 
+    /* every login attempt is audited: a success as ok, a failure with its code, from where */
+    long long ok_before = it_audit_count("auth.login", "ok", user, id);
+    long long bad_before = it_audit_count("auth.login", "unauthenticated", user, id);
     c = it_connect_stack();
     it_hello(c);
+    r = it_login(c, user, "not-the-password-2");
+    it_assert_err(r, "unauthenticated", "a wrong password");
+    it_resp_free(r);
+    assert_int_equal(it_audit_count("auth.login", "unauthenticated", user, id), bad_before + 1);
     r = it_login(c, user, pw);
     it_assert_ok(r, "second login");
+    assert_int_equal(it_audit_count("auth.login", "ok", user, id), ok_before + 1);
+    char idtext[32];
+    snprintf(idtext, sizeof idtext, "%llu", (unsigned long long)id);
+    assert_true(it_db_ll("SELECT count(*) FROM agency.audit_log WHERE op = 'auth.login'"
+                         " AND outcome = 'ok' AND target = 'user:' || $1"
+                         " AND host(peer) = '127.0.0.1' AND at > now() - interval '1 minute'",
+                         1, idtext) >= 1);
     assert_non_null(it_str(r->result, "token", token2, sizeof token2));
     assert_string_not_equal(token1, token2);
     it_resp_free(r);

@@ -289,6 +289,36 @@ static void test_resume(void **state)
     it_close(c1);
 }
 
+/* Sessions live in PostgreSQL: a token from one agencyd resumes on another. */
+static void test_resume_on_another_instance(void **state)
+{
+    char user[64], pw[160], token[256], buf[64];
+    it_cred("AGENCY_DEMO_AE_OTHER", user, pw);
+    it_conn *a = it_connect_stack();
+    it_hello(a);
+    it_resp *r = it_login(a, user, pw);
+    it_assert_ok(r, "login on the stack server");
+    assert_non_null(it_str(r->result, "token", token, sizeof token));
+    it_resp_free(r);
+
+    struct it_server s;
+    it_server_start(&s, NULL);
+    it_conn *b = it_connect_port(s.port);
+    it_hello(b);
+    r = IT_CALL_OK(b, "resume on a second instance", "auth.resume", "token:s", token);
+    assert_string_equal(it_str(r->result, "user.username", buf, sizeof buf), user);
+    it_resp_free(r);
+    r = IT_CALL_OK(b, "work on the second instance", "user.list", "");
+    it_resp_free(r);
+    r = IT_CALL_OK(b, "logout on the second instance", "auth.logout", "");
+    it_resp_free(r);
+    IT_CALL_ERR(a, "unauthenticated", "the first instance after logout on the second",
+                "auth.whoami", "");
+    it_close(b);
+    it_close(a);
+    assert_int_equal(it_server_stop(&s), 0);
+}
+
 static void test_sessions_and_revoke(void **state)
 {
     it_conn *c1 = it_session("AGENCY_DEMO_MANAGER", NULL);
@@ -336,7 +366,8 @@ int main(void)
         cmocka_unit_test(test_nothing_before_login),
         cmocka_unit_test(test_whoami_and_logout),
         cmocka_unit_test(test_resume),
+        cmocka_unit_test_teardown(test_resume_on_another_instance, it_teardown),
         cmocka_unit_test(test_sessions_and_revoke),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, it_teardown);
 }

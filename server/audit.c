@@ -21,11 +21,16 @@ static const char sql_audit_seal[] = "SELECT agency.audit_seal(10000)";
 
 int audit_write(struct op_ctx *ctx, const char *outcome)
 {
-    const struct session_info *s = ctx->sess_action == SESS_SET ? &ctx->sess_new : &ctx->sess;
+    static const struct session_info nobody;
+    bool no_auth = ctx->op && (ctx->op->flags & OPF_NO_AUTH);
+    /* the new session after a login; nobody after a failed login or resume */
+    const struct session_info *s = ctx->sess_action == SESS_SET ? &ctx->sess_new
+                                   : no_auth                    ? &nobody
+                                                                : &ctx->sess;
     const char *role = role_name(s->role);
-    /* before login: the name someone tried to log in as */
+    /* a failed login: the name someone tried to log in as */
     const char *username = s->username;
-    if (!username[0] && s->session_id == 0 && ctx->args && op_text(ctx, "username"))
+    if (!username[0] && no_auth && ctx->args && op_text(ctx, "username"))
         username = op_text(ctx, "username");
     char branch[24], session[24];
     snprintf(branch, sizeof branch, "%llu", (unsigned long long)s->branch_id);

@@ -13,9 +13,7 @@
 
 /* ---- branches ---- */
 
-#define BRANCH_COLS                                                                                \
-    "id, name, city, timezone, allowed_networks::text AS _networks, " OPU_TS(                      \
-        "created_at") " AS _created_at, version"
+#define BRANCH_COLS "id, name, city, timezone, allowed_networks::text AS _networks, version"
 
 static const char sql_branch_list[] = "SELECT " BRANCH_COLS " FROM agency.branches ORDER BY name";
 static const char sql_branch_create[] =
@@ -23,13 +21,13 @@ static const char sql_branch_create[] =
     " VALUES ($1, $2, $3, coalesce((SELECT array_agg(network(n)) FROM unnest($4::inet[]) n),"
     " '{}')) ON CONFLICT DO NOTHING RETURNING " BRANCH_COLS;
 
-/* Packs row i of a branch result: name-level fields for everyone, networks, creation time
- * and version for directors. */
+/* Packs row i of a branch result: name-level fields for everyone, networks and version for
+ * directors. */
 static void pack_branch(struct op_ctx *ctx, const PGresult *r, int i)
 {
     bool full = ctx->sess.role == ROLE_DIRECTOR;
     msgpack_packer *pk = ctx->pk;
-    msgpack_pack_map(pk, full ? 7 : 4);
+    msgpack_pack_map(pk, full ? 6 : 4);
     proto_kv_u64(pk, "id", opu_parse_u64(db_get(r, i, "id")));
     proto_kv_str(pk, "name", db_get(r, i, "name"));
     proto_kv_str(pk, "city", db_get(r, i, "city"));
@@ -37,7 +35,6 @@ static void pack_branch(struct op_ctx *ctx, const PGresult *r, int i)
     if (full) {
         proto_pack_cstr(pk, "allowed_networks");
         opu_pack_text_array(pk, db_get(r, i, "_networks"));
-        proto_kv_str(pk, "created_at", db_get(r, i, "_created_at"));
         proto_kv_u64(pk, "version", opu_parse_u64(db_get(r, i, "version")));
     }
 }

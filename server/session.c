@@ -112,7 +112,9 @@ static void refresh_session(struct op_ctx *ctx, const PGresult *r)
 int session_begin(struct op_ctx *ctx, int idle_timeout_s, bool *touch)
 {
     *touch = false;
-    if (ctx->sess.session_id == 0) {
+    /* Logging in or resuming does not depend on whatever session the connection had. */
+    bool anonymous = ctx->sess.session_id == 0 || (ctx->op && (ctx->op->flags & OPF_NO_AUTH));
+    if (anonymous) {
         const char *params[1] = {ctx->peer_addr};
         PGresult *r = db_exec(ctx, sql_begin_anonymous, 1, params);
         if (!r)

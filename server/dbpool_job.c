@@ -216,6 +216,23 @@ static int job_finish(struct dbjob *job, struct op_ctx *ctx, const char *key,
     return 0;
 }
 
+/* A denial the dispatcher found (role, pending password change, login rate): audit, answer. */
+static void job_preset(struct dbjob *job, struct op_ctx *ctx)
+{
+    const char *outcome = job->preset == PE_FORBIDDEN ? "denied" : proto_err_name(job->preset);
+    const char *username = op_text(ctx, "username");
+    if (username)
+        op_audit(ctx, "user:unknown", "username=%s %s", username, job->preset_message);
+    else
+        op_audit(ctx, "", "%s", job->preset_message);
+    op_fail(ctx, job->preset, "%s", job->preset_message);
+    if (audit_write(ctx, outcome) < 0 || job_simple(ctx, "COMMIT") < 0)
+        log_warn("event=audit_failed op=%s outcome=%s", job->op->name, outcome);
+    ctx->err = job->preset;
+    snprintf(ctx->err_message, sizeof(ctx->err_message), "%s", job->preset_message);
+    job_answer_error(job, ctx);
+}
+
 static void job_request(struct dbworker *w, struct dbjob *job, struct op_ctx *ctx,
                         msgpack_sbuffer *result)
 {
@@ -225,12 +242,7 @@ static void job_request(struct dbworker *w, struct dbjob *job, struct op_ctx *ct
         session_begin(ctx, (int)w->cfg->session_idle_timeout, &touch) < 0)
         goto fail;
     if (job->preset != PE_OK) {
-        op_fail(ctx, job->preset, "%s", job->preset_message);
-        if (audit_write(ctx, "denied") < 0 || job_simple(ctx, "COMMIT") < 0)
-            log_warn("event=audit_failed op=%s outcome=denied", job->op->name);
-        ctx->err = job->preset;
-        snprintf(ctx->err_message, sizeof(ctx->err_message), "%s", job->preset_message);
-        job_answer_error(job, ctx);
+        job_preset(job, ctx);
         return;
     }
     if (job_recheck(job, ctx) < 0)

@@ -229,14 +229,17 @@ static void submit_job(struct conn *c, struct dbjob *job)
 
 /* A denial the worker records in the audit trail before answering. */
 static void submit_denial(struct conn *c, uint32_t msgid, const struct op *op, msgpack_zone *zone,
-                          enum proto_err code, const char *message)
+                          const struct op_args *args, enum proto_err code, const char *message)
 {
     struct dbjob *job = make_job(c, msgid, op, zone);
     if (!job) {
         dispatch_send_error(c, msgid, code, message, NULL, NULL);
         return;
     }
-    memset(&job->args, 0, sizeof(job->args));
+    if (args)
+        job->args = *args; /* validated: the audit detail may name the user */
+    else
+        memset(&job->args, 0, sizeof(job->args));
     job->preset = code;
     snprintf(job->preset_message, sizeof(job->preset_message), "%s", message);
     submit_job(c, job);
@@ -293,14 +296,14 @@ static enum dispatch_result dispatch_request(struct conn *c, const struct proto_
         return refuse(c, msg->msgid, zone, name, PE_UNAUTHENTICATED, "log in first", NULL, NULL);
     if (logged_in && !(op->flags & OPF_NO_AUTH)) {
         if (c->sess.must_change_password && !(op->flags & OPF_PW_PENDING)) {
-            submit_denial(c, msg->msgid, op, zone, PE_FORBIDDEN,
+            submit_denial(c, msg->msgid, op, zone, NULL, PE_FORBIDDEN,
                           "change your password first (auth.password)");
             return DISPATCH_OK;
         }
         if (!(op->roles & c->sess.role)) {
             char m[128];
             snprintf(m, sizeof(m), "your role may not call %s", op->name);
-            submit_denial(c, msg->msgid, op, zone, PE_FORBIDDEN, m);
+            submit_denial(c, msg->msgid, op, zone, NULL, PE_FORBIDDEN, m);
             return DISPATCH_OK;
         }
     }
@@ -318,7 +321,7 @@ static enum dispatch_result dispatch_request(struct conn *c, const struct proto_
         return dispatch_loop_op(c, op, msg->msgid, zone);
     if (strcmp(op->name, "auth.login") == 0 && !ratelimit_take(c->peer_ip, now_ms)) {
         log_warn("event=login_rate_limited conn=%u peer=%s", c->slot, c->peer);
-        submit_denial(c, msg->msgid, op, zone, PE_RATE_LIMITED,
+        submit_denial(c, msg->msgid, op, zone, &args, PE_RATE_LIMITED,
                       "too many login attempts from your address; wait a minute");
         return DISPATCH_OK;
     }

@@ -253,6 +253,10 @@ void conn_flush(struct conn *c, uint64_t now_ms)
         conn_close(c, "protocol_error");
         return;
     }
+    if (c->rpos < c->rlen || SSL_pending(c->ssl) > 0) {
+        conn_resume(c, now_ms); /* requests held back while answers were piling up */
+        return;
+    }
     conn_update_events(c);
 }
 

@@ -456,6 +456,14 @@ static void pack_fmt_map(msgpack_packer *pk, const char *fmt, va_list ap)
             else
                 msgpack_pack_false(pk);
             break;
+        case 'I': {
+            const uint64_t *ids = va_arg(ap, const uint64_t *);
+            size_t n = va_arg(ap, size_t);
+            msgpack_pack_array(pk, (uint32_t)n);
+            for (size_t i = 0; i < n; i++)
+                msgpack_pack_uint64(pk, ids[i]);
+            break;
+        }
         case 'a': {
             const char *const *arr = va_arg(ap, const char *const *);
             uint32_t n = 0;
@@ -660,6 +668,10 @@ static void resp_decode(it_resp *r, size_t len, bool *is_notify)
         return;
     if (a[0].via.u64 == 2 && root.via.array.size == 3) {
         *is_notify = true;
+        /* the event map, when the notification is well formed */
+        if (a[2].type == MSGPACK_OBJECT_ARRAY && a[2].via.array.size == 1 &&
+            a[2].via.array.ptr[0].type == MSGPACK_OBJECT_MAP)
+            r->result = &a[2].via.array.ptr[0];
         return;
     }
     if (a[0].via.u64 != 1 || root.via.array.size != 4 ||
@@ -693,6 +705,30 @@ it_resp *it_recv(it_conn *c, int timeout_ms)
         resp_decode(r, len, &notify);
         if (!notify)
             return r;
+        it_resp_free(r);
+    }
+}
+
+it_resp *it_recv_event(it_conn *c, const char *kind, int timeout_ms)
+{
+    int64_t deadline = it_now_ms() + timeout_ms;
+    char got[64];
+    for (;;) {
+        it_resp *r = calloc(1, sizeof *r);
+        if (r == NULL)
+            abort();
+        size_t len = 0;
+        int left = (int)(deadline - it_now_ms());
+        r->status = conn_read_frame(c, left > 0 ? left : 0, &r->frame, &len);
+        if (r->status != IT_OK)
+            return r;
+        bool notify;
+        resp_decode(r, len, &notify);
+        if (notify && r->result != NULL && it_str(r->result, "kind", got, sizeof got) != NULL &&
+            strcmp(got, kind) == 0) {
+            r->status = IT_OK;
+            return r;
+        }
         it_resp_free(r);
     }
 }
@@ -832,6 +868,25 @@ uint64_t it_login_as(it_conn *c, const char *cred_key)
     }
     it_resp_free(r);
     return id;
+}
+
+it_conn *it_session_user(const char *user, const char *password, uint64_t *user_id)
+{
+    it_conn *c = it_connect_stack();
+    it_hello(c);
+    it_resp *r = it_login(c, user, password);
+    uint64_t id = 0;
+    if (r->status != IT_OK || !it_u64(r->result, "user.id", &id)) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "%s", it_resp_str(r));
+        it_resp_free(r);
+        it_close(c);
+        it_fail("login as %s: %s", user, msg);
+    }
+    it_resp_free(r);
+    if (user_id != NULL)
+        *user_id = id;
+    return c;
 }
 
 it_conn *it_session(const char *cred_key, uint64_t *user_id)
@@ -1212,6 +1267,28 @@ long long it_db_ll(const char *sql, int nparams, ...)
         v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
     PQclear(res);
     return v;
+}
+
+const char *it_db_text(char *buf, size_t size, const char *sql, int nparams, ...)
+{
+    const char *params[16];
+    va_list ap;
+    va_start(ap, nparams);
+    for (int i = 0; i < nparams && i < 16; i++)
+        params[i] = va_arg(ap, const char *);
+    va_end(ap);
+    PGresult *res = PQexecParams(it_db(), sql, nparams, NULL, params, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", PQresultErrorMessage(res));
+        PQclear(res);
+        it_fail("SQL failed: %s\n  %s", msg, sql);
+    }
+    buf[0] = '\0';
+    if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0))
+        snprintf(buf, size, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return buf;
 }
 
 long long it_audit_count(const char *op, const char *outcomes, const char *username,

@@ -93,6 +93,7 @@ const char *it_resp_str(const it_resp *r);
  *   b  int                    boolean
  *   n  (none)                 nil
  *   a  const char *const *    array of strings, NULL-terminated
+ *   I  const uint64_t *, size_t   array of unsigned integers (ids) of that length
  * A NULL or empty fmt sends no arguments (params []).
  */
 typedef void (*it_pack_fn)(msgpack_packer *pk, void *ud);
@@ -125,6 +126,13 @@ uint64_t it_login_as(it_conn *c, const char *cred_key);
 it_resp *it_login(it_conn *c, const char *user, const char *password);
 /* Connect to the stack + hello + login as cred_key; fails the test on error. */
 it_conn *it_session(const char *cred_key, uint64_t *user_id);
+/* Same with an explicit user name and password. */
+it_conn *it_session_user(const char *user, const char *password, uint64_t *user_id);
+
+/* Waits up to timeout_ms for a notification [2, "event", [{kind, ...}]] whose kind equals kind
+ * (other notifications and any responses read meanwhile are dropped). IT_OK with result = the
+ * event map, or IT_TIMEOUT / IT_CLOSED. Never NULL; free with it_resp_free. */
+it_resp *it_recv_event(it_conn *c, const char *kind, int timeout_ms);
 
 /* Creates a fresh account through user.create on the director's connection: a unique user name
  * from prefix (copied to username), the given role and password, branch "Istanbul" and, for
@@ -221,6 +229,9 @@ long long it_db_ll(const char *sql, int nparams, ...);
  * user given by name and/or id (matched on user_id, username, or a target/detail naming them). */
 long long it_audit_count(const char *op, const char *outcomes, const char *username,
                          uint64_t user_id);
+/* Text of the first column of the first row into buf ("" for no rows or NULL); fails the test
+ * on a query error. */
+const char *it_db_text(char *buf, size_t size, const char *sql, int nparams, ...);
 /* Closes the owner connection (tests call it at the end). */
 void it_db_close(void);
 

@@ -8,6 +8,8 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <openssl/x509.h>
+
 #include "config.h"
 #include "dbpool.h"
 #include "dispatch.h"
@@ -378,9 +380,15 @@ static void conn_handshake(struct conn *c, uint64_t now_ms)
         c->want_write = false;
         c->last_active_ms = now_ms;
         const char *group = SSL_group_to_name(c->ssl, (int)SSL_get_negotiated_group(c->ssl));
-        log_info("event=tls_established conn=%u peer=%s version=%s cipher=%s group=%s ms=%llu",
+        char cn[128] = "-", q[160];
+        X509 *cert = SSL_get0_peer_certificate(c->ssl); /* mutual TLS: the branch's certificate */
+        if (cert)
+            X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof(cn));
+        log_info("event=tls_established conn=%u peer=%s version=%s cipher=%s group=%s "
+                 "client_cert=%s ms=%llu",
                  c->slot, c->peer, SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl),
-                 group ? group : "-", (unsigned long long)(now_ms - c->opened_ms));
+                 group ? group : "-", log_quote(q, sizeof(q), cn),
+                 (unsigned long long)(now_ms - c->opened_ms));
         conn_read(c, now_ms);
         return;
     }

@@ -110,7 +110,8 @@ static void exec_lost(struct op_ctx *ctx)
     op_fail(ctx, PE_UNAVAILABLE, "the database is unavailable; try again");
 }
 
-/* invalid from a constraint named "<table>_<field>_check" / "_fkey"; else field "argument". */
+/* invalid from a constraint named "<table>_<field>_check" / "_fkey" / "_key" (unique); else
+   field "argument". */
 static void exec_invalid_from_constraint(struct op_ctx *ctx, const PGresult *res,
                                          const char *reason)
 {
@@ -124,8 +125,8 @@ static void exec_invalid_from_constraint(struct op_ctx *ctx, const PGresult *res
                cons[strlen(table)] == '_') {
         const char *f = cons + strlen(table) + 1;
         size_t len = strlen(f);
-        const char *suffixes[] = {"_check", "_fkey"};
-        for (int i = 0; i < 2; i++) {
+        const char *suffixes[] = {"_check", "_fkey", "_key"};
+        for (int i = 0; i < 3; i++) {
             size_t sl = strlen(suffixes[i]);
             if (len > sl && strcmp(f + len - sl, suffixes[i]) == 0) {
                 snprintf(field, sizeof(field), "%.*s", (int)(len - sl), f);
@@ -175,7 +176,7 @@ void dbpool_map_error(struct op_ctx *ctx, PGconn *db, const PGresult *res)
     } else if (strcmp(state, "23502") == 0) {
         exec_invalid_from_constraint(ctx, res, "is required");
     } else if (strcmp(state, "23505") == 0) {
-        op_fail(ctx, PE_DUPLICATE, "a record with the same identifying values already exists");
+        exec_invalid_from_constraint(ctx, res, "is already used"); /* a race the handler lost */
     } else if (strcmp(state, "42501") == 0) {
         op_fail(ctx, PE_FORBIDDEN, "you may not do that");
     } else {

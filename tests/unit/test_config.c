@@ -103,8 +103,9 @@ static void test_overrides(void **state)
 
 static char *write_temp(const char *text)
 {
-    static char path[64];
-    snprintf(path, sizeof(path), "/tmp/agency-test-config-XXXXXX");
+    static char path[512];
+    const char *dir = getenv("TMPDIR");
+    snprintf(path, sizeof(path), "%s/agency-test-config-XXXXXX", dir && *dir ? dir : P_tmpdir);
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));

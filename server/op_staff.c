@@ -85,9 +85,10 @@ static const char sql_team_list[] =
     " JOIN agency.branches b ON b.id = t.branch_id JOIN agency.users m ON m.id = t.manager_id"
     " WHERE ($1::bigint IS NULL OR t.branch_id = $1::bigint) ORDER BY t.name";
 static const char sql_team_manager[] =
-    "SELECT u.role, u.active, u.branch_id,"
+    "SELECT EXISTS (SELECT 1 FROM agency.branches b WHERE b.id = $2::bigint) AS branch_ok,"
+    " u.role, u.active, u.branch_id,"
     " (SELECT t.name FROM agency.teams t WHERE t.manager_id = u.id LIMIT 1) AS manages"
-    " FROM agency.users u WHERE u.id = $1::bigint";
+    " FROM (SELECT 1) one LEFT JOIN agency.users u ON u.id = $1::bigint";
 static const char sql_team_create[] =
     "INSERT INTO agency.teams (name, branch_id, manager_id) VALUES ($1, $2::bigint, $3::bigint)"
     " ON CONFLICT DO NOTHING RETURNING id";
@@ -112,17 +113,22 @@ int op_team_list(struct op_ctx *ctx)
     return 0;
 }
 
-/* The proposed manager must be an active manager of the team's branch who manages no other
- * team yet. 0, or -1 with invalid(manager_id). */
-static int team_check_manager(struct op_ctx *ctx, const char *manager_id, uint64_t branch_id)
+/* The branch must exist; the proposed manager must be an active manager of that branch who
+ * manages no other team yet. 0, or -1 with invalid(branch_id or manager_id). */
+static int team_check_manager(struct op_ctx *ctx, const char *manager_id, const char *branch)
 {
-    const char *params[1] = {manager_id};
-    PGresult *r = db_exec(ctx, sql_team_manager, 1, params);
+    const char *params[2] = {manager_id, branch};
+    PGresult *r = db_one(ctx, sql_team_manager, 2, params, "no such user");
     if (!r)
         return -1;
+    if (!opu_true(r, 0, "branch_ok")) {
+        PQclear(r);
+        return op_invalid(ctx, "branch_id", "no such branch");
+    }
+    uint64_t branch_id = opu_parse_u64(branch);
     const char *why = NULL;
     char buf[128];
-    if (PQntuples(r) != 1) {
+    if (!db_get(r, 0, "role")) {
         why = "no such user";
     } else if (strcmp(db_get(r, 0, "role"), "manager") != 0) {
         why = "must be a user with the manager role";
@@ -144,7 +150,7 @@ int op_team_create(struct op_ctx *ctx)
     const char *name = op_text(ctx, "name");
     const char *branch = op_text(ctx, "branch_id");
     const char *manager = op_text(ctx, "manager_id");
-    if (team_check_manager(ctx, manager, op_u64(ctx, "branch_id")) < 0)
+    if (team_check_manager(ctx, manager, branch) < 0)
         return -1;
     const char *params[3] = {name, branch, manager};
     PGresult *r = db_exec(ctx, sql_team_create, 3, params);

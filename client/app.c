@@ -45,6 +45,8 @@ void app_print_error(const struct app *a, const struct conn_reply *r)
                     strlen(r->reason[0] ? r->reason : "invalid"));
         fputc('\n', stderr);
     }
+    if (r->code == PE_CONFLICT)
+        fputs("  changed by someone else since you read it; run it again\n", stderr);
 }
 
 enum cmd_status app_call_status(const struct app *a, enum conn_status s, const struct conn_reply *r,

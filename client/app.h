@@ -4,6 +4,7 @@
 #define AGENCY_APP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "conn.h"
 #include "meta.h"
@@ -29,6 +30,7 @@ struct app {
     bool colour_err;    /* colour on stderr */
     char username[128]; /* who is logged in */
     char role[32];
+    uint64_t user_id; /* the logged-in user's id (0 when the server did not say) */
 };
 
 /* Prints "error: <message> (<code>)" and "  <field>: <reason>" for invalid, to stderr. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_clients.h"
 #include "forms.h"
 #include "help.h"
 #include "prompt.h"
@@ -182,11 +183,73 @@ static enum cmd_status edit(struct app *a, struct grammar_args *args)
     return st;
 }
 
-static enum cmd_status run_op(struct app *a, const struct meta_op *op, char *const *words, size_t n)
+/* Parses words for op into *args: CMD_OK, or CMD_USAGE with the message printed. */
+static enum cmd_status parse_args(struct app *a, const struct meta_op *op, char *const *words,
+                                  size_t n, struct grammar_args *args)
+{
+    char err[512];
+    if (grammar_parse(op, words, n, args, err, sizeof(err)) < 0) {
+        app_errorf(a, "%s (see help %.*s)", err, (int)strcspn(op->name, "."), op->name);
+        return CMD_USAGE;
+    }
+    return CMD_OK;
+}
+
+enum cmd_status commands_call_words(struct app *a, const struct meta_op *op, char *const *words,
+                                    size_t n, struct conn_reply *r)
 {
     struct grammar_args args;
     char err[512], missing[256];
+    conn_reply_init(r);
+    enum cmd_status st = parse_args(a, op, words, n, &args);
+    if (st != CMD_OK)
+        return st;
+    if (grammar_missing(&args, missing, sizeof(missing)) > 0) {
+        app_errorf(a, "missing %s (see help %.*s)", missing, (int)strcspn(op->name, "."), op->name);
+        grammar_args_free(&args);
+        return CMD_USAGE;
+    }
+    enum conn_status s = commands_send(a, &args, r, err, sizeof(err));
+    grammar_args_free(&args);
+    return app_call_status(a, s, r, err);
+}
+
+/* Sends args; a "duplicate" answer of an operation with a force flag lists the candidates and,
+   at a terminal, asks whether to create the record anyway (then sends it again with force). */
+static enum cmd_status send_with_force(struct app *a, struct grammar_args *args)
+{
     struct conn_reply r;
+    char err[256];
+    enum conn_status s = commands_send(a, args, &r, err, sizeof(err));
+    enum cmd_status st;
+    if (s == CONN_ERROR && r.code == PE_DUPLICATE && meta_arg_find(args->op, "force") &&
+        !grammar_get(args, "force")) {
+        app_print_error(a, &r);
+        cmd_clients_print_candidates(a, r.error);
+        conn_reply_free(&r);
+        if (!a->interactive) {
+            fprintf(stderr, "  (add --force to create it anyway)\n");
+            return CMD_FAILED;
+        }
+        if (!prompt_yes("Create anyway?")) {
+            printf("Nothing was created.\n");
+            return CMD_FAILED;
+        }
+        grammar_set(args, "force", "true");
+        s = commands_send(a, args, &r, err, sizeof(err));
+    }
+    st = app_call_status(a, s, &r, err);
+    if (st == CMD_OK)
+        st = show_result(a, r.result);
+    conn_reply_free(&r);
+    return st;
+}
+
+enum cmd_status commands_run_op(struct app *a, const struct meta_op *op, char *const *words,
+                                size_t n)
+{
+    struct grammar_args args;
+    char missing[256];
     enum cmd_status st;
     const char *verb = strchr(op->name, '.');
     if (!strcmp(op->name, "auth.login") || !strcmp(op->name, "auth.resume")) {
@@ -198,10 +261,8 @@ static enum cmd_status run_op(struct app *a, const struct meta_op *op, char *con
         return logout(a);
     if (!strcmp(op->name, "auth.password") && n == 0 && a->interactive)
         return commands_password(a, NULL);
-    if (grammar_parse(op, words, n, &args, err, sizeof(err)) < 0) {
-        app_errorf(a, "%s (see help %.*s)", err, (int)strcspn(op->name, "."), op->name);
-        return CMD_USAGE;
-    }
+    if ((st = parse_args(a, op, words, n, &args)) != CMD_OK)
+        return st;
     if (verb && strcmp(verb, ".update") == 0 && meta_arg_find(op, "version") &&
         grammar_get(&args, "id")) {
         st = edit(a, &args);
@@ -218,12 +279,8 @@ static enum cmd_status run_op(struct app *a, const struct meta_op *op, char *con
         grammar_args_free(&args);
         return CMD_USAGE;
     }
-    enum conn_status s = commands_send(a, &args, &r, err, sizeof(err));
+    st = send_with_force(a, &args);
     grammar_args_free(&args);
-    st = app_call_status(a, s, &r, err);
-    if (st == CMD_OK)
-        st = show_result(a, r.result);
-    conn_reply_free(&r);
     return st;
 }
 
@@ -252,10 +309,68 @@ static enum cmd_status builtin(struct app *a, char *const *w, size_t n, bool *ha
     return CMD_OK;
 }
 
+/* Takes a "--format table|csv|json" (or --format=...) out of the words of a command whose
+   operation has no format argument of its own; 1 and *fmt set when one was there, -1 for a
+   bad value (message printed), 0 when none. */
+static int take_format(struct app *a, struct grammar_words *w, enum render_format *fmt)
+{
+    char method[160];
+    size_t used = grammar_resolve(&a->meta, w->v, w->n, method, sizeof(method));
+    const struct meta_op *op = used ? meta_find(&a->meta, method) : NULL;
+    if (op && meta_arg_find(op, "format"))
+        return 0;
+    for (size_t i = 1; i < w->n; i++) {
+        const char *v = NULL;
+        size_t drop = 0;
+        if (strcmp(w->v[i], "--format") == 0 && i + 1 < w->n)
+            v = w->v[i + 1], drop = 2;
+        else if (strncmp(w->v[i], "--format=", 9) == 0)
+            v = w->v[i] + 9, drop = 1;
+        if (!v)
+            continue;
+        int f = settings_format(v);
+        if (f < 0) {
+            app_errorf(a, "--format must be table, csv or json");
+            return -1;
+        }
+        *fmt = (enum render_format)f;
+        for (size_t k = i; k < i + drop; k++)
+            free(w->v[k]);
+        memmove(&w->v[i], &w->v[i + drop], (w->n - i - drop) * sizeof(char *));
+        w->n -= drop;
+        return 1;
+    }
+    return 0;
+}
+
+/* The command words after built-ins: the client/contact/activity commands, then the generic
+   mapping onto operations. */
+static enum cmd_status run_words(struct app *a, struct grammar_words *w)
+{
+    char method[160];
+    bool handled;
+    enum cmd_status st = cmd_clients_run(a, w->v, w->n, &handled);
+    if (handled)
+        return st;
+    size_t used = grammar_resolve(&a->meta, w->v, w->n, method, sizeof(method));
+    if (used)
+        return commands_run_op(a, meta_find(&a->meta, method), w->v + used, w->n - used);
+    if (meta_has_noun(&a->meta, w->v[0])) {
+        if (w->n > 1)
+            app_errorf(a, "%s has no verb \"%s\" that you may use (type help %s)", w->v[0], w->v[1],
+                       w->v[0]);
+        else
+            app_errorf(a, "%s what? (type help %s)", w->v[0], w->v[0]);
+        return CMD_USAGE;
+    }
+    app_errorf(a, "unknown command \"%s\" (type help)", w->v[0]);
+    return CMD_USAGE;
+}
+
 enum cmd_status commands_run(struct app *a, const char *line)
 {
     struct grammar_words w;
-    char err[256], method[160];
+    char err[256];
     bool handled;
     enum cmd_status st;
     if (grammar_split(line, &w, err, sizeof(err)) < 0) {
@@ -268,20 +383,15 @@ enum cmd_status commands_run(struct app *a, const char *line)
     }
     st = builtin(a, w.v, w.n, &handled);
     if (!handled) {
-        size_t used = grammar_resolve(&a->meta, w.v, w.n, method, sizeof(method));
-        if (used) {
-            st = run_op(a, meta_find(&a->meta, method), w.v + used, w.n - used);
-        } else if (meta_has_noun(&a->meta, w.v[0])) {
-            if (w.n > 1)
-                app_errorf(a, "%s has no verb \"%s\" that you may use (type help %s)", w.v[0],
-                           w.v[1], w.v[0]);
-            else
-                app_errorf(a, "%s what? (type help %s)", w.v[0], w.v[0]);
-            st = CMD_USAGE;
-        } else {
-            app_errorf(a, "unknown command \"%s\" (type help)", w.v[0]);
-            st = CMD_USAGE;
+        enum render_format keep = a->set.format, fmt = keep;
+        int took = take_format(a, &w, &fmt);
+        if (took < 0) {
+            grammar_words_free(&w);
+            return CMD_USAGE;
         }
+        a->set.format = fmt;
+        st = run_words(a, &w);
+        a->set.format = keep;
     }
     grammar_words_free(&w);
     return st;

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <openssl/rand.h>
 
+#include "dates.h"
 #include "proto.h"
 
 static int parse_u64(const char *s, uint64_t *v)
@@ -89,11 +91,19 @@ static int check_text(const struct meta_arg *arg, const char *text, char *err, s
 
 static int check_date(const char *s, char *err, size_t errlen)
 {
-    int y, mo, d;
-    char tail;
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &mo, &d, &tail) != 3 || mo < 1 ||
-        mo > 12 || d < 1 || d > 31) {
-        snprintf(err, errlen, "must be a date YYYY-MM-DD");
+    char day[11];
+    if (dates_parse_date(s, time(NULL), day) < 0) {
+        snprintf(err, errlen, "must be a date YYYY-MM-DD (or today, tomorrow, +3d)");
+        return -1;
+    }
+    return 0;
+}
+
+static int check_timestamp(const char *s, char *err, size_t errlen)
+{
+    char ts[21];
+    if (dates_parse_timestamp(s, time(NULL), ts) < 0) {
+        snprintf(err, errlen, "must be a time YYYY-MM-DD HH:MM, an RFC 3339 timestamp or now");
         return -1;
     }
     return 0;
@@ -176,6 +186,8 @@ int grammar_check(const struct meta_arg *arg, const char *text, char *err, size_
         return -1;
     case MT_DATE:
         return check_date(text, err, errlen);
+    case MT_TIMESTAMP:
+        return check_timestamp(text, err, errlen);
     case MT_ID_LIST:
     case MT_CIDR_LIST:
         return check_list(arg, text, err, errlen);
@@ -242,6 +254,16 @@ static void pack_value(msgpack_packer *pk, const struct meta_arg *arg, const cha
     case MT_CIDR_LIST:
         pack_list(pk, arg, text);
         break;
+    case MT_DATE: {
+        char day[11];
+        proto_pack_cstr(pk, dates_parse_date(text, time(NULL), day) == 0 ? day : text);
+        break;
+    }
+    case MT_TIMESTAMP: {
+        char ts[21];
+        proto_pack_cstr(pk, dates_parse_timestamp(text, time(NULL), ts) == 0 ? ts : text);
+        break;
+    }
     default:
         proto_pack_cstr(pk, text);
         break;

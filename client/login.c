@@ -46,6 +46,8 @@ static void remember_user(struct app *a, const msgpack_object *result)
         memcpy(a->username, s, len);
         a->username[len] = '\0';
     }
+    if (proto_get_u64(user, "id", &a->user_id, 1, UINT64_MAX) != PG_OK)
+        a->user_id = 0;
     if (proto_get_str(user, "role", &s, &len, sizeof(a->role) - 1) == PG_OK) {
         memcpy(a->role, s, len);
         a->role[len] = '\0';

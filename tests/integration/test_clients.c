@@ -1,0 +1,676 @@
+/*
+ * test_clients.c - clients through the protocol: duplicate detection across scripts and
+ * scopes, optimistic concurrency, idempotent creates, assignment history and its event,
+ * hand-over at deactivation, search with ranking and keyset paging, and the agenda.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "itest.h"
+
+#define PW "Marble-canyon-4417"
+
+/* ---- helpers ---- */
+
+static void u64s(char *buf, size_t size, uint64_t v)
+{
+    snprintf(buf, size, "%llu", (unsigned long long)v);
+}
+
+/* A date days from today (UTC) as YYYY-MM-DD into buf[11]. */
+static const char *day(char *buf, int days)
+{
+    time_t t = time(NULL) + (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 11, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+static uint64_t result_id(const it_resp *r, const char *what)
+{
+    uint64_t id = 0;
+    if (!it_u64(r->result, "id", &id))
+        it_fail("%s: the answer has no id", what);
+    return id;
+}
+
+/* client.create of name owned by owner on c, forced; the new id. */
+static uint64_t create_forced(it_conn *c, const char *name, uint64_t owner)
+{
+    it_resp *r = IT_CALL_OK(c, name, "client.create", "name:s owner_id:u force:b", name,
+                            (unsigned long long)owner, 1);
+    uint64_t id = result_id(r, "client.create");
+    it_resp_free(r);
+    return id;
+}
+
+static uint64_t user_id(it_conn *d, const char *username)
+{
+    uint64_t id = it_find_id(d, "user.list", "username", username);
+    if (id == 0)
+        it_fail("user %s not found", username);
+    return id;
+}
+
+static long long db_count1(const char *sql, uint64_t a)
+{
+    char s[32];
+    u64s(s, sizeof s, a);
+    return it_db_ll(sql, 1, s);
+}
+
+/* The candidate with id in the error of a duplicate answer, checked for its shape: only id,
+ * name, owner_name and an integer similarity 0..100. NULL when absent. */
+static const msgpack_object *candidate(const it_resp *r, uint64_t id)
+{
+    const msgpack_object *cands = it_get(r->error, "candidates");
+    if (cands == NULL || cands->type != MSGPACK_OBJECT_ARRAY)
+        it_fail("duplicate answer without a candidates array");
+    const msgpack_object *found = NULL;
+    for (uint32_t i = 0; i < cands->via.array.size; i++) {
+        const msgpack_object *m = &cands->via.array.ptr[i];
+        uint64_t cid = 0, sim = 0;
+        char buf[512];
+        if (m->type != MSGPACK_OBJECT_MAP || m->via.map.size != 4)
+            it_fail("a duplicate candidate is not a map of exactly 4 fields");
+        if (!it_u64(m, "id", &cid) || it_str(m, "name", buf, sizeof buf) == NULL ||
+            it_str(m, "owner_name", buf, sizeof buf) == NULL || !it_u64(m, "similarity", &sim) ||
+            sim > 100)
+            it_fail("a duplicate candidate lacks id, name, owner_name or similarity 0..100");
+        if (cid == id)
+            found = m;
+    }
+    return found;
+}
+
+/* ---- duplicates ---- */
+
+struct dup_pair {
+    const char *first, *second;
+};
+
+static void test_duplicates_across_scripts(void **state)
+{
+    (void)state;
+    static const struct dup_pair pairs[] = {
+        {"Shanghai Ocean Trading Co., Ltd.", "shanghai ocean trading"},
+        {"\xe4\xb8\x8a\xe6\xb5\xb7\xe6\xb5\xb7\xe6\xb4\x8b\xe8\xb4\xb8\xe6\x98\x93\xe6\x9c\x89"
+         "\xe9\x99\x90\xe5\x85\xac\xe5\x8f\xb8",
+         "\xe4\xb8\x8a\xe6\xb5\xb7\xe6\xb5\xb7\xe6\xb4\x8b\xe8\xb4\xb8\xe6\x98\x93\xe8\x82\xa1"
+         "\xe4\xbb\xbd\xe6\x9c\x89\xe9\x99\x90\xe5\x85\xac\xe5\x8f\xb8"},
+        {"\xd8\xb4\xd8\xb1\xd9\x83\xd8\xa9 \xd8\xa7\xd9\x84\xd9\x86\xd9\x88\xd8\xb1 \xd9\x84\xd9"
+         "\x84\xd8\xaa\xd8\xac\xd8\xa7\xd8\xb1\xd8\xa9 \xd8\xb4.\xd9\x85.\xd9\x85",
+         "\xd8\xb4\xd8\xb1\xd9\x83\xd8\xa9 \xd8\xa7\xd9\x84\xd9\x86\xd9\x88\xd8\xb1 \xd9\x84\xd9"
+         "\x84\xd8\xaa\xd8\xac\xd8\xa7\xd8\xb1\xd8\xa9"},
+        {"Y\xc4\xb1ld\xc4\xb1z Tekstil A.\xc5\x9e.", "Yildiz Tekstil Ltd. \xc5\x9e"
+                                                     "ti."},
+        {"Rossi Moda S.p.A.", "Rossi Moda S.r.l."},
+    };
+    char user[64], pw[160], buf[256];
+    uint64_t ae_id = 0;
+    it_conn *d = it_session("AGENCY_DEMO_DIRECTOR", NULL);
+    it_conn *ae = it_session("AGENCY_DEMO_AE", &ae_id);
+    uint64_t giulia = user_id(d, "giulia.rossi");
+    it_cred("AGENCY_DEMO_AE", user, pw);
+
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        /* the first is another team's client: the AE cannot see it, yet it is a duplicate */
+        uint64_t first = create_forced(d, pairs[i].first, giulia);
+        long long clients = it_db_ll("SELECT count(*) FROM agency.clients", 0);
+        it_resp *r = it_call(ae, "client.create", "name:s", pairs[i].second);
+        it_assert_err(r, "duplicate", pairs[i].second);
+        const msgpack_object *c = candidate(r, first);
+        if (c == NULL)
+            it_fail("'%s' is not offered as a duplicate of '%s'", pairs[i].first, pairs[i].second);
+        assert_string_equal(it_str(c, "name", buf, sizeof buf), pairs[i].first);
+        assert_string_equal(it_str(c, "owner_name", buf, sizeof buf), "Giulia Rossi");
+        it_resp_free(r);
+        assert_int_equal(it_db_ll("SELECT count(*) FROM agency.clients", 0), clients);
+
+        /* check_duplicate answers the same candidate */
+        r = IT_CALL_OK(ae, "check_duplicate", "client.check_duplicate", "name:s", pairs[i].second);
+        const msgpack_object *cands = it_get(r->result, "candidates");
+        bool seen = false;
+        for (uint32_t k = 0;
+             cands && cands->type == MSGPACK_OBJECT_ARRAY && k < cands->via.array.size; k++) {
+            uint64_t id = 0;
+            seen |= it_u64(&cands->via.array.ptr[k], "id", &id) && id == first;
+        }
+        if (!seen)
+            it_fail("client.check_duplicate '%s' does not offer '%s'", pairs[i].second,
+                    pairs[i].first);
+        it_resp_free(r);
+
+        /* forced: created, and audited with the candidate it overrode */
+        char fid[32], aid[32];
+        u64s(fid, sizeof fid, first);
+        u64s(aid, sizeof aid, ae_id);
+        long long audited = it_db_ll(
+            "SELECT count(*) FROM agency.audit_log WHERE op = 'client.create' AND outcome = 'ok'"
+            " AND user_id = $1::bigint AND detail ~ ('(^|[^0-9])' || $2 || '([^0-9]|$)')",
+            2, aid, fid);
+        r = IT_CALL_OK(ae, "forced create", "client.create", "name:s force:b", pairs[i].second, 1);
+        uint64_t second = result_id(r, "forced create");
+        it_resp_free(r);
+        assert_true(second != first);
+        assert_int_equal(
+            it_db_ll("SELECT count(*) FROM agency.audit_log WHERE op = 'client.create' AND"
+                     " outcome = 'ok' AND user_id = $1::bigint AND"
+                     " detail ~ ('(^|[^0-9])' || $2 || '([^0-9]|$)')",
+                     2, aid, fid),
+            audited + 1);
+    }
+
+    /* a name that resembles none of them is no duplicate of them */
+    char other[96], uniq[64];
+    snprintf(other, sizeof other, "Northwind Bakery %s", it_uniq("", uniq, sizeof uniq));
+    it_resp *r = IT_CALL_OK(ae, "an unrelated name", "client.check_duplicate", "name:s", other);
+    const msgpack_object *cands = it_get(r->result, "candidates");
+    for (uint32_t k = 0; cands && cands->type == MSGPACK_OBJECT_ARRAY && k < cands->via.array.size;
+         k++)
+        if (it_str(&cands->via.array.ptr[k], "name", buf, sizeof buf) != NULL &&
+            strstr(buf, "Rossi Moda") != NULL)
+            it_fail("'%s' is offered as a duplicate of '%s'", buf, other);
+    it_resp_free(r);
+    it_close(ae);
+    it_close(d);
+}
+
+static void test_registration_number_duplicate(void **state)
+{
+    (void)state;
+    char reg[64], name[96], uniq[64];
+    it_conn *d = it_session("AGENCY_DEMO_DIRECTOR", NULL);
+    it_conn *ae = it_session("AGENCY_DEMO_AE", NULL);
+    uint64_t giulia = user_id(d, "giulia.rossi");
+    it_uniq("REG-", reg, sizeof reg);
+    snprintf(name, sizeof name, "Registered Holder %s", it_uniq("", uniq, sizeof uniq));
+    it_resp *r = IT_CALL_OK(d, "client with a registration number", "client.create",
+                            "name:s registration_no:s owner_id:u force:b", name, reg,
+                            (unsigned long long)giulia, 1);
+    uint64_t first = result_id(r, "client.create");
+    it_resp_free(r);
+
+    long long clients = it_db_ll("SELECT count(*) FROM agency.clients", 0);
+    r = it_call(ae, "client.create", "name:s registration_no:s", "Zz Totally Unrelated Name Qq",
+                reg);
+    it_assert_err(r, "duplicate", "the same registration number under another name");
+    if (candidate(r, first) == NULL)
+        it_fail("the client with the same registration number is not a candidate");
+    it_resp_free(r);
+    r = it_call(ae, "client.check_duplicate", "name:s registration_no:s",
+                "Zz Totally Unrelated Name Qq", reg);
+    it_assert_ok(r, "check_duplicate by registration number");
+    const msgpack_object *cands = it_get(r->result, "candidates");
+    bool seen = false;
+    for (uint32_t k = 0; cands && cands->type == MSGPACK_OBJECT_ARRAY && k < cands->via.array.size;
+         k++) {
+        uint64_t id = 0;
+        seen |= it_u64(&cands->via.array.ptr[k], "id", &id) && id == first;
+    }
+    assert_true(seen);
+    it_resp_free(r);
+    /* never two live clients with one registration number, even when forced */
+    r = it_call(ae, "client.create", "name:s registration_no:s force:b",
+                "Zz Totally Unrelated Name Qq", reg, 1);
+    if (r->status == IT_OK)
+        it_fail("a forced create stored a second client with registration number %s", reg);
+    it_resp_free(r);
+    assert_int_equal(it_db_ll("SELECT count(*) FROM agency.clients", 0), clients);
+    it_close(ae);
+    it_close(d);
+}
+
+/* ---- concurrency and idempotency ---- */
+
+static void test_concurrent_update_conflict(void **state)
+{
+    (void)state;
+    char name[96], uniq[64];
+    uint64_t ae_id = 0;
+    it_conn *ae = it_session("AGENCY_DEMO_AE", &ae_id);
+    it_conn *mgr = it_session("AGENCY_DEMO_MANAGER", NULL);
+    snprintf(name, sizeof name, "Race Client %s", it_uniq("", uniq, sizeof uniq));
+    uint64_t id = create_forced(ae, name, ae_id);
+    it_resp *r = IT_CALL_OK(ae, "client.get", "client.get", "id:u", (unsigned long long)id);
+    uint64_t v = 0;
+    assert_true(it_u64(r->result, "version", &v));
+    it_resp_free(r);
+
+    for (int round = 0; round < 3; round++) {
+        /* both read version v; both send their update before either answer is read */
+        uint32_t a = it_send(ae, "client.update", "id:u version:u phone:s", (unsigned long long)id,
+                             (unsigned long long)v, "+90 212 555 0101");
+        uint32_t b = it_send(mgr, "client.update", "id:u version:u phone:s", (unsigned long long)id,
+                             (unsigned long long)v, "+90 212 555 0202");
+        assert_true(a != 0 && b != 0);
+        it_resp *ra = it_recv(ae, IT_TIMEOUT_MS);
+        it_resp *rb = it_recv(mgr, IT_TIMEOUT_MS);
+        int ok = (ra->status == IT_OK) + (rb->status == IT_OK);
+        int conflict = (ra->status == IT_ERROR && strcmp(ra->code, "conflict") == 0) +
+                       (rb->status == IT_ERROR && strcmp(rb->code, "conflict") == 0);
+        if (ok != 1 || conflict != 1)
+            it_fail("two updates of version %llu: expected one ok and one conflict, got %s and "
+                    "%s",
+                    (unsigned long long)v, it_resp_str(ra), it_resp_str(rb));
+        it_resp_free(ra);
+        it_resp_free(rb);
+        assert_int_equal(db_count1("SELECT version FROM agency.clients WHERE id = $1::bigint", id),
+                         (long long)v + 1);
+        v++;
+    }
+    it_close(mgr);
+    it_close(ae);
+}
+
+static void test_idempotent_create(void **state)
+{
+    (void)state;
+    char name[96], uniq[64], key[40];
+    unsigned char b[16];
+    FILE *f = fopen("/dev/urandom", "rb");
+    assert_non_null(f);
+    assert_int_equal(fread(b, 1, sizeof b, f), sizeof b);
+    fclose(f);
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    snprintf(key, sizeof key,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+             b[15]);
+    snprintf(name, sizeof name, "Retry Client %s", it_uniq("", uniq, sizeof uniq));
+    it_conn *ae = it_session("AGENCY_DEMO_AE", NULL);
+    it_resp *r = IT_CALL_OK(ae, "first try", "client.create", "name:s force:b idempotency_key:s",
+                            name, 1, key);
+    uint64_t first = result_id(r, "first try");
+    it_resp_free(r);
+    /* the retry comes on a new connection, as after a connection lost mid-request */
+    it_close(ae);
+    ae = it_session("AGENCY_DEMO_AE", NULL);
+    r = IT_CALL_OK(ae, "retry", "client.create", "name:s force:b idempotency_key:s", name, 1, key);
+    assert_int_equal(result_id(r, "retry"), first);
+    it_resp_free(r);
+    assert_int_equal(it_db_ll("SELECT count(*) FROM agency.clients WHERE name = $1", 1, name), 1);
+    it_close(ae);
+}
+
+/* ---- assignment ---- */
+
+static void test_assign_history_and_event(void **state)
+{
+    (void)state;
+    char name[96], uniq[64], user[64], pw[160], buf[128];
+    it_conn *d = it_session("AGENCY_DEMO_DIRECTOR", NULL);
+    uint64_t mgr_id = 0, ae_id = 0, layla = 0;
+    it_conn *mgr = it_session("AGENCY_DEMO_MANAGER", &mgr_id);
+    it_conn *ae = it_session("AGENCY_DEMO_AE", &ae_id);
+    it_cred("AGENCY_DEMO_AE", user, pw);
+    it_conn *lc = it_session_user("layla.mansour", pw, &layla);
+    snprintf(name, sizeof name, "Handover Client %s", it_uniq("", uniq, sizeof uniq));
+    uint64_t id = create_forced(d, name, ae_id);
+    uint64_t ids[1] = {id};
+    assert_int_equal(db_count1("SELECT count(*) FROM agency.client_owners WHERE client_id ="
+                               " $1::bigint AND valid_to IS NULL",
+                               id),
+                     1);
+
+    IT_CALL_ERR(mgr, "invalid", "assign without a reason", "client.assign", "ids:I owner_id:u", ids,
+                (size_t)1, (unsigned long long)layla);
+    it_resp *r = IT_CALL_OK(mgr, "manager assigns within the team", "client.assign",
+                            "ids:I owner_id:u reason:s", ids, (size_t)1, (unsigned long long)layla,
+                            "Mehmet moves to the Milano launch");
+    uint64_t n = 0;
+    assert_true(it_u64(r->result, "assigned", &n));
+    assert_int_equal(n, 1);
+    it_resp_free(r);
+
+    /* the new owner's connection is told, without asking */
+    r = it_recv_event(lc, "client.assigned", 10000);
+    if (r->status != IT_OK)
+        it_fail("layla's session got no client.assigned event: %s", it_resp_str(r));
+    it_resp_free(r);
+
+    char cid[32];
+    u64s(cid, sizeof cid, id);
+    assert_int_equal(db_count1("SELECT owner_id FROM agency.clients WHERE id = $1::bigint", id),
+                     (long long)layla);
+    /* history: the AE's row closed, layla's open, by the manager with the reason */
+    assert_int_equal(db_count1("SELECT count(*) FROM agency.client_owners WHERE client_id ="
+                               " $1::bigint",
+                               id),
+                     2);
+    char first_from[64];
+    it_db_text(first_from, sizeof first_from,
+               "SELECT valid_from::text FROM agency.client_owners WHERE client_id = $1::bigint"
+               " ORDER BY valid_from, id LIMIT 1",
+               1, cid);
+    char aid[32], lid[32], mid[32];
+    u64s(aid, sizeof aid, ae_id);
+    u64s(lid, sizeof lid, layla);
+    u64s(mid, sizeof mid, mgr_id);
+    assert_int_equal(it_db_ll("SELECT count(*) FROM agency.client_owners WHERE client_id ="
+                              " $1::bigint AND owner_id = $2::bigint AND valid_to IS NOT NULL"
+                              " AND valid_to >= valid_from",
+                              2, cid, aid),
+                     1);
+    assert_int_equal(it_db_ll("SELECT count(*) FROM agency.client_owners WHERE client_id ="
+                              " $1::bigint AND owner_id = $2::bigint AND valid_to IS NULL AND"
+                              " assigned_by = $3::bigint AND reason = $4",
+                              4, cid, lid, mid, "Mehmet moves to the Milano launch"),
+                     1);
+    /* the AE no longer sees it; a second move adds a row and keeps the first untouched */
+    IT_CALL_ERR(ae, "not_found", "the former owner", "client.get", "id:u", (unsigned long long)id);
+    r = IT_CALL_OK(d, "director moves it back", "client.assign", "ids:I owner_id:u reason:s", ids,
+                   (size_t)1, (unsigned long long)ae_id, "Back from Milano");
+    it_resp_free(r);
+    assert_int_equal(db_count1("SELECT count(*) FROM agency.client_owners WHERE client_id ="
+                               " $1::bigint",
+                               id),
+                     3);
+    assert_int_equal(db_count1("SELECT count(*) FROM agency.client_owners WHERE client_id ="
+                               " $1::bigint AND valid_to IS NULL",
+                               id),
+                     1);
+    assert_string_equal(it_db_text(buf, sizeof buf,
+                                   "SELECT valid_from::text FROM agency.client_owners WHERE"
+                                   " client_id = $1::bigint ORDER BY valid_from, id LIMIT 1",
+                                   1, cid),
+                        first_from);
+    /* the application role cannot rewrite or remove history: at most it closes a row */
+    assert_int_equal(it_db_ll("SELECT count(*) FROM unnest(ARRAY['client_id', 'owner_id',"
+                              " 'valid_from', 'assigned_by', 'reason']) c WHERE"
+                              " has_column_privilege('agency_app', 'agency.client_owners', c,"
+                              " 'UPDATE')",
+                              0),
+                     0);
+    assert_int_equal(it_db_ll("SELECT count(*) FROM unnest(ARRAY['DELETE', 'TRUNCATE']) p WHERE"
+                              " has_table_privilege('agency_app', 'agency.client_owners', p)",
+                              0),
+                     0);
+    it_close(lc);
+    it_close(ae);
+    it_close(mgr);
+    it_close(d);
+}
+
+static void test_deactivation_hands_clients_over(void **state)
+{
+    (void)state;
+    char user[64], name[96], uniq[64], uid[32];
+    it_conn *d = it_session("AGENCY_DEMO_DIRECTOR", NULL);
+    uint64_t leaver = it_create_user(d, "leaver", "ae", PW, user, sizeof user);
+    uint64_t layla = user_id(d, "layla.mansour");
+    for (int i = 0; i < 4; i++) {
+        snprintf(name, sizeof name, "Leaver Client %d %s", i, it_uniq("", uniq, sizeof uniq));
+        create_forced(d, name, leaver);
+    }
+    u64s(uid, sizeof uid, leaver);
+    assert_int_equal(
+        it_db_ll("SELECT count(*) FROM agency.clients WHERE owner_id = $1::bigint", 1, uid), 4);
+    it_resp *r = IT_CALL_OK(d, "deactivate with hand-over", "user.deactivate", "id:u reassign_to:u",
+                            (unsigned long long)leaver, (unsigned long long)layla);
+    it_resp_free(r);
+    assert_int_equal(
+        it_db_ll("SELECT count(*) FROM agency.clients WHERE owner_id = $1::bigint", 1, uid), 0);
+    /* all four moved to layla in one transaction: one common valid_from on the new rows */
+    char lid[32];
+    u64s(lid, sizeof lid, layla);
+    assert_int_equal(it_db_ll("SELECT count(*) FROM agency.client_owners o JOIN agency.clients c"
+                              " ON c.id = o.client_id WHERE c.name LIKE 'Leaver Client %'"
+                              " AND o.owner_id = $1::bigint AND o.valid_to IS NULL"
+                              " AND c.id IN (SELECT client_id FROM agency.client_owners"
+                              "  WHERE owner_id = $2::bigint)",
+                              2, lid, uid),
+                     4);
+    assert_int_equal(it_db_ll("SELECT count(DISTINCT o.valid_from) FROM agency.client_owners o"
+                              " WHERE o.valid_to IS NULL AND o.client_id IN (SELECT client_id"
+                              " FROM agency.client_owners WHERE owner_id = $1::bigint)",
+                              1, uid),
+                     1);
+    assert_int_equal(it_db_ll("SELECT count(*) FROM agency.client_owners WHERE owner_id ="
+                              " $1::bigint AND valid_to IS NOT NULL",
+                              1, uid),
+                     4);
+    /* a hand-over to someone who cannot own clients is refused and moves nothing */
+    uint64_t leaver2 = it_create_user(d, "leaver", "ae", PW, user, sizeof user);
+    snprintf(name, sizeof name, "Leaver Client X %s", it_uniq("", uniq, sizeof uniq));
+    uint64_t kept = create_forced(d, name, leaver2);
+    uint64_t finance = user_id(d, "sam.carter");
+    r = it_call(d, "user.deactivate", "id:u reassign_to:u", (unsigned long long)leaver2,
+                (unsigned long long)finance);
+    if (r->status == IT_OK)
+        it_fail("clients were handed over to a finance account");
+    it_resp_free(r);
+    assert_int_equal(db_count1("SELECT owner_id FROM agency.clients WHERE id = $1::bigint", kept),
+                     (long long)leaver2);
+    it_close(d);
+}
+
+/* ---- search ---- */
+
+/* Ids of every item client.list {q} answers, page by page with limit; returns the count and
+ * fails on a page error. Stops after 200 pages. */
+static int list_all(it_conn *c, const char *q, unsigned limit, uint64_t *ids, int max)
+{
+    char cursor[512] = "";
+    int n = 0;
+    for (int page = 0; page < 200; page++) {
+        it_resp *r = cursor[0]
+                         ? it_call(c, "client.list", "q:s limit:u cursor:s", q,
+                                   (unsigned long long)limit, cursor)
+                         : it_call(c, "client.list", "q:s limit:u", q, (unsigned long long)limit);
+        it_assert_ok(r, "client.list page");
+        uint32_t count;
+        const msgpack_object *items = it_items(r->result, &count);
+        if (items == NULL && count == 0 && it_get(r->result, "items") == NULL)
+            it_fail("client.list: no items");
+        if (count > limit)
+            it_fail("client.list answered %u items for limit %u", count, limit);
+        for (uint32_t i = 0; i < count && n < max; i++)
+            if (!it_u64(&items[i], "id", &ids[n++]))
+                it_fail("client.list item without id");
+        bool more = it_str(r->result, "next_cursor", cursor, sizeof cursor) != NULL;
+        it_resp_free(r);
+        if (!more)
+            return n;
+    }
+    it_fail("client.list did not end within 200 pages");
+    return n;
+}
+
+static int index_of(const uint64_t *ids, int n, uint64_t id)
+{
+    for (int i = 0; i < n; i++)
+        if (ids[i] == id)
+            return i;
+    return -1;
+}
+
+static void test_search_and_paging(void **state)
+{
+    (void)state;
+    char tok[48], name[160], contact[160], reg[64];
+    uint64_t ae_id = 0, ids[600];
+    it_conn *ae = it_session("AGENCY_DEMO_AE", &ae_id);
+    it_conn *d = it_session("AGENCY_DEMO_DIRECTOR", NULL);
+    it_uniq("", tok, sizeof tok);
+    for (char *p = tok; *p; p++)
+        if (*p == '-')
+            *p = 'x';
+
+    /* by contact name (Chinese and Latin) and by registration number */
+    snprintf(name, sizeof name, "Harbour Lights %s", tok);
+    snprintf(reg, sizeof reg, "HL-%s", tok);
+    it_resp *r = IT_CALL_OK(ae, "client to search", "client.create",
+                            "name:s registration_no:s force:b", name, reg, 1);
+    uint64_t target = result_id(r, "client.create");
+    it_resp_free(r);
+    snprintf(contact, sizeof contact, "\xe7\x8e\x8b\xe5\xb0\x8f\xe6\x98\x8e Wang%s", tok);
+    r = IT_CALL_OK(ae, "its contact", "contact.create", "client_id:u name:s",
+                   (unsigned long long)target, contact);
+    it_resp_free(r);
+    int n = list_all(ae, contact, 50, ids, 600);
+    if (index_of(ids, n, target) < 0)
+        it_fail("client.list {q: contact name} does not find the client");
+    n = list_all(ae, reg, 50, ids, 600);
+    if (index_of(ids, n, target) != 0)
+        it_fail("client.list {q: registration number} does not rank the client first");
+
+    /* ranking: the closest name first */
+    char close[160], far[160];
+    snprintf(close, sizeof close, "Rankq%s", tok);
+    snprintf(far, sizeof far, "Rankq%s Consolidated International Holdings Group", tok);
+    uint64_t far_id = create_forced(ae, far, ae_id);
+    uint64_t close_id = create_forced(ae, close, ae_id);
+    n = list_all(ae, close, 50, ids, 600);
+    int ci = index_of(ids, n, close_id), fi = index_of(ids, n, far_id);
+    if (ci != 0 || fi < 0)
+        it_fail("client.list {q: '%s'}: the exact name is at %d, the longer one at %d", close, ci,
+                fi);
+
+    /* keyset paging: 11 clients, pages of 3, each exactly once; also with rows added between
+       pages the first pages' items do not come again */
+    uint64_t made[11];
+    for (int i = 0; i < 11; i++) {
+        snprintf(name, sizeof name, "Pagecheck%s %02d", tok, i);
+        made[i] = create_forced(d, name, ae_id);
+    }
+    snprintf(name, sizeof name, "Pagecheck%s", tok);
+    n = list_all(ae, name, 3, ids, 600);
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            if (ids[i] == ids[j])
+                it_fail("client.list paging answered id %llu twice", (unsigned long long)ids[i]);
+    for (int i = 0; i < 11; i++)
+        if (index_of(ids, n, made[i]) < 0)
+            it_fail("client.list paging lost client %d of 11", i);
+    uint64_t all[600];
+    int m = list_all(ae, name, 500, all, 600);
+    assert_int_equal(m, n);
+    it_close(d);
+    it_close(ae);
+}
+
+/* ---- agenda ---- */
+
+static bool agenda_has(const msgpack_object *arr, uint64_t activity, const char *client_name,
+                       const char *due)
+{
+    char buf[256];
+    if (arr == NULL || arr->type != MSGPACK_OBJECT_ARRAY)
+        it_fail("agenda: a list is missing");
+    for (uint32_t i = 0; i < arr->via.array.size; i++) {
+        const msgpack_object *it = &arr->via.array.ptr[i];
+        uint64_t id = 0;
+        if (!it_u64(it, "activity_id", &id) || id != activity)
+            continue;
+        if (it_str(it, "client_name", buf, sizeof buf) == NULL || strcmp(buf, client_name) != 0)
+            it_fail("agenda item %llu: wrong client_name", (unsigned long long)id);
+        if (it_str(it, "next_due", buf, sizeof buf) == NULL || strcmp(buf, due) != 0)
+            it_fail("agenda item %llu: next_due '%s', expected %s", (unsigned long long)id, buf,
+                    due);
+        if (it_str(it, "next_action", buf, sizeof buf) == NULL || buf[0] == '\0')
+            it_fail("agenda item %llu: no next_action", (unsigned long long)id);
+        return true;
+    }
+    return false;
+}
+
+static uint64_t log_followup(it_conn *c, uint64_t client, const char *action, const char *due)
+{
+    it_resp *r = IT_CALL_OK(c, action, "activity.log",
+                            "client_id:u kind:s summary:s next_action:s next_due:s",
+                            (unsigned long long)client, "call", "Agenda call", action, due);
+    uint64_t id = result_id(r, "activity.log");
+    it_resp_free(r);
+    return id;
+}
+
+static void test_agenda(void **state)
+{
+    (void)state;
+    char name[96], uniq[64], d_over[11], d_soon[11], d_later[11], d_done[11], user[64], pw[160];
+    uint64_t ae_id = 0, layla = 0;
+    it_conn *ae = it_session("AGENCY_DEMO_AE", &ae_id);
+    it_conn *mgr = it_session("AGENCY_DEMO_MANAGER", NULL);
+    it_cred("AGENCY_DEMO_AE", user, pw);
+    it_conn *lc = it_session_user("layla.mansour", pw, &layla);
+    snprintf(name, sizeof name, "Agenda Client %s", it_uniq("", uniq, sizeof uniq));
+    uint64_t client = create_forced(ae, name, ae_id);
+    uint64_t over = log_followup(ae, client, "Send the signed brief", day(d_over, -2));
+    uint64_t soon = log_followup(ae, client, "Book the shoot", day(d_soon, 3));
+    uint64_t later = log_followup(ae, client, "Quarterly review", day(d_later, 20));
+    uint64_t done = log_followup(ae, client, "Already handled", day(d_done, -1));
+    it_resp *r = IT_CALL_OK(ae, "activity.done", "activity.done", "id:u", (unsigned long long)done);
+    it_resp_free(r);
+    char lname[96];
+    snprintf(lname, sizeof lname, "Agenda Teammate %s", it_uniq("", uniq, sizeof uniq));
+    uint64_t lclient = create_forced(lc, lname, layla);
+    uint64_t lsoon = log_followup(lc, lclient, "Teammate follow-up", d_soon);
+
+    r = IT_CALL_OK(ae, "agenda 7 days", "agenda", "days:u", 7ULL);
+    const msgpack_object *o = it_get(r->result, "overdue"), *u = it_get(r->result, "upcoming");
+    if (!agenda_has(o, over, name, d_over))
+        it_fail("agenda: the follow-up due two days ago is not overdue");
+    if (agenda_has(u, over, name, d_over))
+        it_fail("agenda: an overdue follow-up is listed as upcoming");
+    if (!agenda_has(u, soon, name, d_soon) || agenda_has(o, soon, name, d_soon))
+        it_fail("agenda: the follow-up due in three days is not (only) upcoming");
+    if (agenda_has(u, later, name, d_later) || agenda_has(o, later, name, d_later))
+        it_fail("agenda {days: 7}: a follow-up due in 20 days is listed");
+    if (agenda_has(u, done, name, d_done) || agenda_has(o, done, name, d_done))
+        it_fail("agenda: a follow-up marked done is listed");
+    if (agenda_has(u, lsoon, lname, d_soon) || agenda_has(o, lsoon, lname, d_soon))
+        it_fail("agenda: the AE sees a teammate's follow-up");
+    it_resp_free(r);
+
+    r = IT_CALL_OK(ae, "agenda 30 days", "agenda", "days:u", 30ULL);
+    if (!agenda_has(it_get(r->result, "upcoming"), later, name, d_later))
+        it_fail("agenda {days: 30}: the follow-up due in 20 days is missing");
+    it_resp_free(r);
+    r = IT_CALL_OK(ae, "agenda 0 days", "agenda", "days:u", 0ULL);
+    if (agenda_has(it_get(r->result, "upcoming"), soon, name, d_soon))
+        it_fail("agenda {days: 0}: a follow-up due in three days is upcoming");
+    if (!agenda_has(it_get(r->result, "overdue"), over, name, d_over))
+        it_fail("agenda {days: 0}: the overdue follow-up is missing");
+    it_resp_free(r);
+
+    /* the manager: her own by default, the team's on request */
+    r = IT_CALL_OK(mgr, "manager agenda", "agenda", "days:u", 7ULL);
+    if (agenda_has(it_get(r->result, "upcoming"), soon, name, d_soon))
+        it_fail("the manager's own agenda lists the AE's follow-up");
+    it_resp_free(r);
+    r = IT_CALL_OK(mgr, "manager team agenda", "agenda", "days:u team:b", 7ULL, 1);
+    if (!agenda_has(it_get(r->result, "upcoming"), soon, name, d_soon) ||
+        !agenda_has(it_get(r->result, "upcoming"), lsoon, lname, d_soon) ||
+        !agenda_has(it_get(r->result, "overdue"), over, name, d_over))
+        it_fail("the manager's team agenda misses the team's follow-ups");
+    it_resp_free(r);
+    it_close(lc);
+    it_close(mgr);
+    it_close(ae);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_duplicates_across_scripts),
+        cmocka_unit_test(test_registration_number_duplicate),
+        cmocka_unit_test(test_concurrent_update_conflict),
+        cmocka_unit_test(test_idempotent_create),
+        cmocka_unit_test(test_assign_history_and_event),
+        cmocka_unit_test(test_deactivation_hands_clients_over),
+        cmocka_unit_test(test_search_and_paging),
+        cmocka_unit_test(test_agenda),
+    };
+    return cmocka_run_group_tests(tests, NULL, it_teardown);
+}

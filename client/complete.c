@@ -13,6 +13,9 @@
 #define COMPLETE_MAX 512
 
 static const struct meta *cat;
+static char **(*client_lookup)(void *ud, const char *prefix);
+static void *client_ud;
+static bool gen_nofilter; /* the candidates are client names: quoted, not filtered by prefix */
 static char *const *form_choices;
 static size_t form_nchoices;
 
@@ -137,11 +140,117 @@ static void add_args(struct cands *c, const struct meta_op *op, const struct gra
     }
 }
 
+/* Is word number cur a CLIENT of its command (client show|edit|archive|assign|list, contact
+   add|list, log KIND, activity list, or the value of --client)? */
+static bool client_position(const struct meta *m, const struct grammar_words *w, size_t cur)
+{
+    static const char *const first_only[][2] = {
+        {"client", "show"},    {"client", "get"},    {"client", "edit"},    {"client", "update"},
+        {"client", "archive"}, {"contact", "add"},   {"contact", "create"}, {"contact", "list"},
+        {"contact", "ls"},     {"activity", "list"}, {"activity", "ls"}};
+    if (cur >= 1 && strcmp(w->v[cur - 1], "--client") == 0)
+        return true;
+    if (cur < 2 || (cur > 0 && strncmp(w->v[cur - 1], "--", 2) == 0 && !strchr(w->v[cur - 1], '=')))
+        return false;
+    if (strcmp(w->v[0], "log") == 0)
+        return cur == 2 && meta_find(m, "activity.log");
+    if (strcmp(w->v[0], "client") == 0 && !strcmp(w->v[1], "assign"))
+        return true;
+    if (strcmp(w->v[0], "client") == 0 && (!strcmp(w->v[1], "list") || !strcmp(w->v[1], "ls")))
+        return cur < w->n && w->v[cur][0] != '\0'; /* a search word being typed */
+    size_t pos = 0;
+    for (size_t i = 2; i < cur; i++)
+        pos += strncmp(w->v[i], "--", 2) != 0;
+    for (size_t k = 0; k < sizeof(first_only) / sizeof(first_only[0]); k++)
+        if (!strcmp(w->v[0], first_only[k][0]) && !strcmp(w->v[1], first_only[k][1]))
+            return pos == 0;
+    return false;
+}
+
+/* Quotes name for the command line: "..." with \" and \\ escaped. malloc'd. */
+static char *quote_name(const char *name)
+{
+    size_t n = strlen(name);
+    char *q = malloc(2 * n + 3), *o = q;
+    if (!q)
+        return NULL;
+    *o++ = '"';
+    for (const char *p = name; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            *o++ = '\\';
+        *o++ = *p;
+    }
+    *o++ = '"';
+    *o = '\0';
+    return q;
+}
+
+static bool needs_quotes(const char *s)
+{
+    return strpbrk(s, " \t\"'\\") != NULL;
+}
+
+/* The server's client names for word into c: quoted when any needs it and no quote is open
+   (open_quote is the quote typed before the word, or 0). */
+static void add_client_names(struct cands *c, const char *word, char open_quote)
+{
+    char **names = client_lookup ? client_lookup(client_ud, word) : NULL;
+    bool quote = false;
+    for (char **p = names; p && *p && !open_quote; p++)
+        quote |= needs_quotes(*p);
+    for (char **p = names; p && *p; p++) {
+        if (open_quote == '\'' && strchr(*p, '\''))
+            continue; /* cannot be written inside single quotes */
+        if (quote) {
+            char *q = quote_name(*p);
+            if (q)
+                add_str(c, q);
+            free(q);
+        } else if (open_quote == '"' && strpbrk(*p, "\"\\")) {
+            char *q = quote_name(*p);
+            if (q) {
+                q[strlen(q) - 1] = '\0';
+                add_str(c, q + 1);
+            }
+            free(q);
+        } else {
+            add_str(c, *p);
+        }
+    }
+    complete_free(names);
+}
+
+/* Splits line for completion: an unterminated quote is closed (its character in *open). */
+static int split_open(const char *line, struct grammar_words *w, char *open)
+{
+    char err[64];
+    *open = 0;
+    if (grammar_split(line, w, err, sizeof(err)) == 0)
+        return 0;
+    size_t len = strlen(line);
+    char *closed = malloc(len + 2);
+    if (!closed)
+        return -1;
+    for (const char *q = "\"'"; *q; q++) {
+        memcpy(closed, line, len);
+        closed[len] = *q;
+        closed[len + 1] = '\0';
+        if (grammar_split(closed, w, err, sizeof(err)) == 0 && w->n > 0) {
+            *open = *q;
+            free(closed);
+            return 0;
+        }
+    }
+    free(closed);
+    return -1;
+}
+
 char **complete_candidates(const struct meta *m, const char *line)
 {
     struct grammar_words w;
-    char err[64], method[160];
+    char method[160], open_quote;
     struct cands c = {calloc(COMPLETE_MAX, sizeof(char *)), 0};
+    gen_nofilter = false;
     if (!c.v)
         return NULL;
     if (form_choices) {
@@ -152,10 +261,10 @@ char **complete_candidates(const struct meta *m, const char *line)
                 add_str(&c, form_choices[i]);
         return c.v;
     }
-    if (grammar_split(line, &w, err, sizeof(err)) < 0)
+    if (split_open(line, &w, &open_quote) < 0)
         return c.v;
     size_t len = strlen(line);
-    bool new_word = len == 0 || line[len - 1] == ' ' || line[len - 1] == '\t';
+    bool new_word = !open_quote && (len == 0 || line[len - 1] == ' ' || line[len - 1] == '\t');
     size_t cur = new_word ? w.n : w.n - 1; /* index of the word being completed */
     const char *word = new_word ? "" : w.v[cur];
 
@@ -165,8 +274,19 @@ char **complete_candidates(const struct meta *m, const char *line)
             add_str(&c, builtins[i]);
     } else if (cur == 1 && strcmp(w.v[0], "help") == 0) {
         add_nouns(&c, m);
+    } else if (cur == 1 && strcmp(w.v[0], "log") == 0) {
+        const struct meta_op *op = meta_find(m, "activity.log");
+        const struct meta_arg *kind = op ? meta_arg_find(op, "kind") : NULL;
+        for (size_t k = 0; kind && k < kind->nchoices; k++)
+            add_str(&c, kind->choices[k]);
     } else if (cur == 1) {
         add_verbs(&c, m, w.v[0]);
+    } else if (word[0] != '-' && client_position(m, &w, cur)) {
+        add_client_names(&c, word, open_quote);
+        gen_nofilter = true;
+        c.v[c.n] = NULL;
+        grammar_words_free(&w);
+        return c.v;
     } else {
         size_t used = grammar_resolve(m, w.v, cur, method, sizeof(method));
         const struct meta_op *op = used ? meta_find(m, method) : NULL;
@@ -207,7 +327,7 @@ static char *generator(const char *text, int state)
         gen_index = 0;
     for (char *s; (s = gen_list[gen_index]) != NULL;) {
         gen_index++;
-        if (strncmp(s, text, tl) == 0)
+        if (gen_nofilter || strncmp(s, text, tl) == 0)
             return strdup(s);
     }
     return NULL;
@@ -235,6 +355,13 @@ void complete_init(const struct meta *m)
     rl_attempted_completion_function = attempt;
     rl_basic_word_break_characters = " \t";
     rl_completer_word_break_characters = " \t";
+    rl_completer_quote_characters = "\"'";
+}
+
+void complete_set_clients(char **(*lookup)(void *ud, const char *prefix), void *ud)
+{
+    client_lookup = lookup;
+    client_ud = ud;
 }
 
 void complete_set_choices(char *const *choices, size_t n)

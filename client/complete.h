@@ -1,5 +1,6 @@
 /* complete.h - tab completion from the server's operation catalogue: nouns, verbs, --flags and
-   the values of enum arguments; never file names. */
+   the values of enum arguments, and client names asked from the server (so only what the
+   caller may see); never file names. */
 #ifndef AGENCY_COMPLETE_H
 #define AGENCY_COMPLETE_H
 
@@ -11,6 +12,10 @@
 void complete_init(const struct meta *m);
 /* While a form asks one field: complete only these values (NULL: back to commands). */
 void complete_set_choices(char *const *choices, size_t n);
+
+/* Where CLIENT arguments are completed from: lookup(ud, prefix) answers the client names the
+   caller may see that start with prefix (NULL-terminated, malloc'd; freed here). NULL: none. */
+void complete_set_clients(char **(*lookup)(void *ud, const char *prefix), void *ud);
 
 /* The candidates for the word at the end of line (what the user typed so far, up to the
    cursor), in a NULL-terminated malloc'd array of malloc'd strings; for tests and for the

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_clients.h"
 #include "commands.h"
 #include "complete.h"
 #include "prompt.h"
@@ -128,8 +129,8 @@ static int ask_field(struct grammar_args *args, const struct meta_arg *arg)
 
 static bool fixed_field(const struct meta_arg *arg, const struct grammar_args *args)
 {
-    if (meta_arg_hidden(arg))
-        return true;
+    if (meta_arg_hidden(arg) || strcmp(arg->name, "force") == 0)
+        return true; /* force is asked for only when the server finds duplicates */
     /* the record being edited and the version read are not for the person to type */
     return (strcmp(arg->name, "id") == 0 || strcmp(arg->name, "version") == 0) &&
            grammar_get(args, arg->name);
@@ -170,6 +171,19 @@ static int submit(struct app *a, struct grammar_args *args, enum cmd_status *st,
         *st = show_result(a, r.result);
         conn_reply_free(&r);
         return 1;
+    }
+    if (s == CONN_ERROR && r.code == PE_DUPLICATE && meta_arg_find(args->op, "force") &&
+        !grammar_get(args, "force")) {
+        app_print_error(a, &r);
+        cmd_clients_print_candidates(a, r.error);
+        conn_reply_free(&r);
+        if (!prompt_yes("Create anyway?")) {
+            printf("Nothing was created.\n");
+            *st = CMD_FAILED;
+            return 1;
+        }
+        grammar_set(args, "force", "true");
+        return submit(a, args, st, again);
     }
     *st = app_call_status(a, s, &r, err);
     if (s == CONN_ERROR && r.code == PE_INVALID && r.field[0])

@@ -12,6 +12,7 @@
 
 #include "commands.h"
 #include "complete.h"
+#include "resolve.h"
 #include "history.h"
 #include "login.h"
 #include "render.h"
@@ -135,6 +136,12 @@ static bool handle_line(struct app *a, enum cmd_status *st)
     return true;
 }
 
+/* Tab on a CLIENT argument: the names the server lets this user see. */
+static char **client_names(void *ud, const char *prefix)
+{
+    return resolve_client_names(ud, prefix);
+}
+
 static void set_signals(void)
 {
     struct sigaction sa;
@@ -154,6 +161,7 @@ enum cmd_status mainloop_interactive(struct app *a)
     set_signals();
     history_open();
     complete_init(&a->meta);
+    complete_set_clients(client_names, a);
     install_prompt(a, prompt, sizeof(prompt));
     for (;;) {
         if (conn_has_buffered(a->conn) && conn_pump(a->conn) == 0)

@@ -451,6 +451,13 @@ static void check_ok_read(struct cell *cl, const it_resp *r, long long conf_befo
         if (cl->ca == CA_FINANCE) {
             if (notes != NULL && notes->type != MSGPACK_OBJECT_NIL)
                 it_fail("client.get as finance shows confidential_notes");
+            static const char *const activity_keys[] = {"activities", "last_activity",
+                                                        "next_action", "next_due"};
+            for (size_t k = 0; k < sizeof activity_keys / sizeof activity_keys[0]; k++) {
+                const msgpack_object *a = it_get(r->result, activity_keys[k]);
+                if (a != NULL && a->type != MSGPACK_OBJECT_NIL)
+                    it_fail("client.get as finance shows activity data (%s)", activity_keys[k]);
+            }
         } else {
             if (it_str(r->result, "confidential_notes", buf, sizeof buf) == NULL ||
                 strcmp(buf, cl->t->secret) != 0)

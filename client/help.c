@@ -16,6 +16,69 @@ static const char *const builtin_help[][2] = {
     {"quit", "Leave (also exit or Ctrl-D)"},
 };
 
+/* Commands of the client that say more than their operation's name: shown by help NOUN (and
+   help for "log"), each only when the server lets the caller use its operation. */
+struct curated {
+    const char *noun, *usage, *what, *op;
+};
+static const struct curated curated[] = {
+    {"client", "client list [TEXT] [--tier T] [--status S] [--owner USER] [--team TEAM]",
+     "Clients you may see; TEXT searches names, legal names, registration numbers, contacts",
+     "client.list"},
+    {"client", "client show CLIENT", "A client with its contacts and recent activities",
+     "client.get"},
+    {"client", "client add [NAME] [--tier T] [--status S] [--owner USER] ...",
+     "Add a client (a form without arguments); similar clients are shown before forcing",
+     "client.create"},
+    {"client", "client edit CLIENT --FIELD VALUE ...",
+     "Change a client (the version is read first)", "client.update"},
+    {"client", "client assign CLIENT... --to USER --reason TEXT", "Hand clients to another owner",
+     "client.assign"},
+    {"client", "client archive CLIENT --reason TEXT", "Archive a client (nothing is deleted)",
+     "client.archive"},
+    {"client",
+     "client import FILE.csv [--dry-run] [--skip-bad] [--map COLUMN=FIELD] [--ignore COLUMN]",
+     "Import clients from a spreadsheet: all rows or none, unless --skip-bad",
+     "client.import_begin"},
+    {"contact", "contact add CLIENT NAME [--title T] [--phone P] [--email E] [--decision-maker]",
+     "Add a contact person to a client", "contact.create"},
+    {"contact", "contact list CLIENT", "A client's contacts", "contact.list"},
+    {"contact", "contact edit ID --FIELD VALUE ...", "Change a contact", "contact.update"},
+    {"contact", "contact archive ID --reason TEXT", "Archive a contact", "contact.archive"},
+    {"log", "log call|email|meeting|visit|note CLIENT \"summary\" [--next TEXT --due DATE]",
+     "Log what happened with a client and its next step (also --details TEXT, --at TIME)",
+     "activity.log"},
+    {"activity", "activity list [CLIENT] [--since DATE] [--until DATE] [--user USER]",
+     "Activities you may see, newest first", "activity.list"},
+    {"activity", "activity done ID", "Mark an activity's follow-up done", "activity.done"},
+    {"agenda", "agenda [--days N] [--team]",
+     "Your follow-ups: overdue and due in the next N days (--team: a manager's whole team)",
+     "agenda"},
+};
+#define NCURATED (sizeof(curated) / sizeof(curated[0]))
+
+static const char curated_footer[] =
+    "CLIENT is an id or a name in any script (Tab completes it); USER an id or user name; "
+    "dates YYYY-MM-DD, today, tomorrow, +3d. Every listing takes --format table|csv|json.";
+
+/* The curated row for op, or NULL. Import's staging steps are part of client import. */
+static const struct curated *curated_for(const char *op)
+{
+    for (size_t i = 0; i < NCURATED; i++)
+        if (strcmp(curated[i].op, op) == 0)
+            return &curated[i];
+    return NULL;
+}
+
+static bool import_step(const char *op)
+{
+    return strcmp(op, "client.import_rows") == 0 || strcmp(op, "client.import_commit") == 0;
+}
+
+/* help NOUN for a noun with curated commands: those rows, then its other operations.
+   Returns false when noun has none. */
+static bool help_curated(struct app *a, const char *noun, enum cmd_status *st);
+
 /* "user.reset_password" -> "user reset-password". */
 static void command_name(const char *op, char *out, size_t outlen)
 {
@@ -91,11 +154,12 @@ static enum cmd_status help_all(struct app *a)
     render_table_header(t, 0, "command");
     render_table_header(t, 1, "description");
     for (size_t i = 0; i < a->meta.nops; i++) {
-        if (strcmp(a->meta.ops[i].name, "hello") == 0)
+        const struct curated *c = curated_for(a->meta.ops[i].name);
+        if (strcmp(a->meta.ops[i].name, "hello") == 0 || import_step(a->meta.ops[i].name))
             continue;
         command_name(a->meta.ops[i].name, name, sizeof(name));
-        render_table_add(t, RK_TEXT, name);
-        render_table_add(t, RK_TEXT, a->meta.ops[i].summary);
+        render_table_add(t, RK_TEXT, c ? c->usage : name);
+        render_table_add(t, RK_TEXT, c ? c->what : a->meta.ops[i].summary);
     }
     for (size_t i = 0; i < sizeof(builtin_help) / sizeof(builtin_help[0]); i++) {
         render_table_add(t, RK_TEXT, builtin_help[i][0]);
@@ -129,6 +193,9 @@ static void usage_line(const struct meta_op *op, char *out, size_t outlen)
 
 static enum cmd_status help_noun(struct app *a, const char *noun)
 {
+    enum cmd_status cst;
+    if (help_curated(a, noun, &cst))
+        return cst;
     struct render_table *t = render_table_new(2);
     size_t nl = strlen(noun), rows = 0;
     char name[300], footer[400], first[160] = "";
@@ -210,6 +277,21 @@ enum cmd_status help_run(struct app *a, char *const *words, size_t n)
     char method[160];
     if (n == 0)
         return help_all(a);
+    if (n >= 2 && strcmp(words[0], "client") == 0 && strcmp(words[1], "import") == 0 &&
+        meta_find(&a->meta, "client.import_begin")) {
+        printf("%s\n  %s\n\n"
+               "  --dry-run         check every row, import nothing\n"
+               "  --skip-bad        import the good rows, report the bad ones\n"
+               "  --map COLUMN=FIELD  fill FIELD from COLUMN (repeatable)\n"
+               "  --ignore COLUMN   leave a column out (repeatable)\n"
+               "Headers are matched without regard to case: company/name/client, legal name,\n"
+               "reg no/registration number/vat, tier, status, industry, owner, phone, email,\n"
+               "website, address, notes. Errors are listed as line, field, reason.\n",
+               curated_for("client.import_begin")->usage, curated_for("client.import_begin")->what);
+        return CMD_OK;
+    }
+    if (n >= 2 && strcmp(words[0], "log") == 0)
+        return help_noun(a, "log");
     if (n >= 2) {
         size_t used = grammar_resolve(&a->meta, words, n, method, sizeof(method));
         const struct meta_op *op = used ? meta_find(&a->meta, method) : NULL;
@@ -220,4 +302,48 @@ enum cmd_status help_run(struct app *a, char *const *words, size_t n)
         return help_op(a, op);
     }
     return help_noun(a, words[0]);
+}
+
+static bool help_curated(struct app *a, const char *noun, enum cmd_status *st)
+{
+    size_t nl = strlen(noun), rows = 0;
+    bool any = false;
+    for (size_t i = 0; i < NCURATED; i++)
+        any |= strcmp(curated[i].noun, noun) == 0;
+    if (!any)
+        return false;
+    struct render_table *t = render_table_new(2);
+    if (!t) {
+        *st = CMD_FAILED;
+        return true;
+    }
+    render_table_header(t, 0, "command");
+    render_table_header(t, 1, "description");
+    for (size_t i = 0; i < NCURATED; i++) {
+        if (strcmp(curated[i].noun, noun) != 0 || !meta_find(&a->meta, curated[i].op))
+            continue;
+        render_table_add(t, RK_TEXT, curated[i].usage);
+        render_table_add(t, RK_TEXT, curated[i].what);
+        rows++;
+    }
+    for (size_t i = 0; i < a->meta.nops; i++) {
+        const struct meta_op *op = &a->meta.ops[i];
+        char name[300];
+        if (strncmp(op->name, noun, nl) != 0 || op->name[nl] != '.' || curated_for(op->name) ||
+            import_step(op->name))
+            continue;
+        usage_line(op, name, sizeof(name));
+        render_table_add(t, RK_TEXT, name);
+        render_table_add(t, RK_TEXT, op->summary);
+        rows++;
+    }
+    if (rows == 0) {
+        app_errorf(a, "no commands for \"%s\" that you may use (type help for the list)", noun);
+        *st = CMD_USAGE;
+    } else {
+        render_table_footer(t, curated_footer);
+        *st = show_table(a, t);
+    }
+    render_table_free(t);
+    return true;
 }

@@ -224,7 +224,8 @@ static enum cmd_status flush_chunk(struct import *im)
     return st;
 }
 
-/* client.import_commit {import_id, dry_run, skip_bad}; *imported from the answer. */
+/* client.import_commit {import_id, dry_run, skip_bad}; *imported from the answer. The check
+   (dry_run) always skips bad rows, so that it answers the list of errors, not a refusal. */
 static enum cmd_status commit(struct import *im, bool dry_run, uint64_t *imported)
 {
     msgpack_sbuffer sb;
@@ -235,7 +236,7 @@ static enum cmd_status commit(struct import *im, bool dry_run, uint64_t *importe
     start_args(im, &pk, "client.import_commit", 3);
     proto_kv_u64(&pk, "import_id", im->import_id);
     proto_kv_bool(&pk, "dry_run", dry_run);
-    proto_kv_bool(&pk, "skip_bad", im->o.skip_bad);
+    proto_kv_bool(&pk, "skip_bad", dry_run || im->o.skip_bad);
     enum cmd_status st = call(im, "client.import_commit", &sb, &r);
     msgpack_sbuffer_destroy(&sb);
     *imported = 0;

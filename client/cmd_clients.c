@@ -306,6 +306,81 @@ static const struct flag_map activity_flags[] = {
     {"at", "--occurred-at", CV_SAME},     {"user", "--user-id", CV_USER},
     {"client", "--client-id", CV_CLIENT}, {NULL, NULL, CV_SAME}};
 
+/* The version of contact id among the contacts of client; CMD_OK with *version. */
+static enum cmd_status contact_version(struct app *a, uint64_t client, uint64_t id,
+                                       uint64_t *version)
+{
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+    struct conn_reply r;
+    char err[256];
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 1);
+    proto_kv_u64(&pk, "client_id", client);
+    enum conn_status s =
+        conn_call(a->conn, "contact.list", sb.data, sb.size, true, &r, err, sizeof(err));
+    msgpack_sbuffer_destroy(&sb);
+    enum cmd_status st = app_call_status(a, s, &r, err);
+    const msgpack_object *items = st == CMD_OK ? proto_map_get(r.result, "items") : NULL;
+    bool found = false;
+    for (uint32_t i = 0; items && items->type == MSGPACK_OBJECT_ARRAY && i < items->via.array.size;
+         i++) {
+        uint64_t cid = 0;
+        const msgpack_object *it = &items->via.array.ptr[i];
+        if (proto_get_u64(it, "id", &cid, 1, UINT64_MAX) == PG_OK && cid == id)
+            found = proto_get_u64(it, "version", version, 0, UINT64_MAX) == PG_OK;
+    }
+    conn_reply_free(&r);
+    if (st == CMD_OK && !found) {
+        app_errorf(a, "contact %llu is not among that client's contacts (not_found)",
+                   (unsigned long long)id);
+        st = CMD_FAILED;
+    }
+    return st;
+}
+
+/* contact edit ID [--client CLIENT] --field value: the server has no contact.get, so the
+   version is read from the contact list of its client (unless given with --version). */
+static enum cmd_status contact_edit(struct app *a, const struct meta_op *op, char *const *w,
+                                    size_t n)
+{
+    static const struct flag_map map[] = {{"client", "--client-id", CV_CLIENT},
+                                          {NULL, NULL, CV_SAME}};
+    struct words out;
+    uint64_t id, client = 0, version;
+    enum cmd_status st = rewrite(a, op, w, n, map, &out);
+    for (size_t i = 0; st == CMD_OK && i + 1 < out.n; i++)
+        if (strcmp(out.v[i], "--client-id") == 0) {
+            resolve_is_id(out.v[i + 1], &client);
+            free(out.v[i]);
+            free(out.v[i + 1]);
+            memmove(&out.v[i], &out.v[i + 2], (out.n - i - 2) * sizeof(char *));
+            out.n -= 2;
+            break;
+        }
+    if (st == CMD_OK && (out.npos < 1 || !resolve_is_id(out.pos[0], &id))) {
+        app_errorf(a, "usage: contact edit ID --client CLIENT --FIELD VALUE ...");
+        st = CMD_USAGE;
+    }
+    bool has_version = false;
+    for (size_t i = 0; st == CMD_OK && i < out.n; i++)
+        has_version |= strncmp(out.v[i], "--version", 9) == 0;
+    if (st == CMD_OK && !has_version) {
+        if (!client) {
+            app_errorf(a, "contact edit needs the contact's client: --client CLIENT");
+            st = CMD_USAGE;
+        } else if ((st = contact_version(a, client, id, &version)) == CMD_OK &&
+                   push_id(&out, "--version", version) < 0) {
+            st = CMD_FAILED;
+        }
+    }
+    if (st == CMD_OK)
+        st = with_positionals(a, op, &out);
+    words_free(&out);
+    return st;
+}
+
 /* contact add CLIENT NAME [...], contact list CLIENT; edit/archive take contact ids. */
 static enum cmd_status run_contact(struct app *a, char *const *w, size_t n, bool *handled)
 {
@@ -314,6 +389,10 @@ static enum cmd_status run_contact(struct app *a, char *const *w, size_t n, bool
         method = "contact.create";
     else if (n >= 2 && (!strcmp(w[1], "list") || !strcmp(w[1], "ls")))
         method = "contact.list";
+    else if (n >= 2 && (!strcmp(w[1], "edit") || !strcmp(w[1], "update")) &&
+             !meta_find(&a->meta, "contact.get") && meta_find(&a->meta, "contact.list") &&
+             meta_find(&a->meta, "contact.update"))
+        return contact_edit(a, meta_find(&a->meta, "contact.update"), w + 2, n - 2);
     const struct meta_op *op = method ? meta_find(&a->meta, method) : NULL;
     if (!op) {
         *handled = false;

@@ -540,10 +540,12 @@ static enum cmd_status stage_all(struct import *im, struct csv_reader *r, size_t
         if (rc < 0) {
             add_error(im, rec.line, "", err, strlen(err));
             im->client_bad++;
-        } else if (!nul_inside(im, &rec) && !blank_record(&rec)) {
-            stage_record(im, &rec);
-        } else if (rec.n && blank_record(&rec)) {
+        } else if (nul_inside(im, &rec)) {
+            /* reported */
+        } else if (blank_record(&rec)) {
             im->rows--; /* blank lines are not rows */
+        } else {
+            stage_record(im, &rec);
         }
         if (im->chunk_rows >= IMPORT_CHUNK)
             st = flush_chunk(im);

@@ -317,6 +317,22 @@ ag_psql_owner_file() {
         -p "$AG_PGPORT" -U agency_owner -d agency -f "$1"
 }
 
+# The demo data files of sql/, loaded in this order; each is idempotent.
+AG_DEMO_SQL=(demo.sql demo_clients.sql)
+
+# ag_load_demo LOG: loads the demo data (staff, then clients, contacts and activities) as the
+# owner role after the migrations; the output goes to LOG, its end is shown on a failure.
+ag_load_demo() {
+    local log=$1 f
+    : >"$log"
+    for f in "${AG_DEMO_SQL[@]}"; do
+        if ! ag_psql_owner_file "$AG_ROOT/sql/$f" >>"$log" 2>&1; then
+            ag_tail "$log"
+            ag_die "loading sql/$f failed (log: $log)"
+        fi
+    done
+}
+
 # ---- TLS ----
 
 # ag_tls_make DIR: a development CA (ECDSA P-256, ca.crt/ca.key) made once, and a server

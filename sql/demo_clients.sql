@@ -509,7 +509,7 @@ UPDATE demo_row r
        handover_at = now() - make_interval(days => 45 + (pg_temp.demo_num(r.slug || ':handover') % 100)::int,
                                            hours => (pg_temp.demo_num(r.slug || ':hh') % 8)::int)
  WHERE r.owner IN ('omar.khalil', 'luca.ferrari', 'wang.fang')
-   AND r.status <> 'prospect'
+   AND r.status IN ('active', 'dormant')
    AND pg_temp.demo_num(r.slug || ':handover') % 3 = 0;
 
 -- ---------------------------------------------------------------------------------------

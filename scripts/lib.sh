@@ -333,6 +333,14 @@ ag_load_demo() {
     done
 }
 
+# What the demo database holds, in a few words ("196 clients, 392 contacts, ...").
+ag_demo_summary() {
+    PGPASSWORD=$AG_OWNER_PASSWORD "$AG_PG_BIN/psql" -X -q -A -t -h "$AG_PGSOCK" -p "$AG_PGPORT" \
+        -U agency_owner -d agency -c "SELECT format('%s users, %s clients, %s contacts, %s activities',
+            (SELECT count(*) FROM agency.users), (SELECT count(*) FROM agency.clients),
+            (SELECT count(*) FROM agency.contacts), (SELECT count(*) FROM agency.activities))"
+}
+
 # ---- TLS ----
 
 # ag_tls_make DIR: a development CA (ECDSA P-256, ca.crt/ca.key) made once, and a server

@@ -369,6 +369,41 @@ static bool args_list(const struct arg_spec *spec, const msgpack_object *o, msgp
     return true;
 }
 
+/* An array of maps: copied into zone as MessagePack bytes (each map is the handler's to check). */
+static bool args_map_list(const struct arg_spec *spec, const msgpack_object *o, msgpack_zone *zone,
+                          struct arg_val *v, char reason[128])
+{
+    if (o->type != MSGPACK_OBJECT_ARRAY) {
+        ARGS_REASON("must be a list of maps");
+        return false;
+    }
+    uint32_t n = o->via.array.size;
+    if ((int64_t)n < spec->min || (spec->max > 0 && (int64_t)n > spec->max)) {
+        ARGS_REASON("must have %lld to %lld items", (long long)spec->min, (long long)spec->max);
+        return false;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (o->via.array.ptr[i].type != MSGPACK_OBJECT_MAP) {
+            ARGS_REASON("must be a list of maps (item %u is not)", i + 1);
+            return false;
+        }
+    }
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    bool ok = msgpack_pack_object(&pk, *o) == 0;
+    char *copy = ok ? msgpack_zone_malloc(zone, sb.size + 1) : NULL;
+    if (copy) {
+        memcpy(copy, sb.data, sb.size);
+        copy[sb.size] = '\0';
+        v->text = copy;
+        v->len = sb.size;
+    }
+    msgpack_sbuffer_destroy(&sb);
+    return copy != NULL;
+}
+
 /* Validates one present, non-nil value against spec into *v. */
 static bool args_one(const struct arg_spec *spec, const msgpack_object *o, msgpack_zone *zone,
                      struct arg_val *v, char reason[128])
@@ -400,6 +435,8 @@ static bool args_one(const struct arg_spec *spec, const msgpack_object *o, msgpa
     case ARG_ID_LIST:
     case ARG_CIDR_LIST:
         return args_list(spec, o, zone, v, reason);
+    case ARG_MAP_LIST:
+        return args_map_list(spec, o, zone, v, reason);
     }
     ARGS_REASON("has an unsupported type");
     return false;

@@ -66,6 +66,10 @@ static void job_answer_error(struct dbjob *job, const struct op_ctx *ctx)
         proto_pack_error_head(&pk, job->msgid, ctx->err, msg, 1);
         proto_kv_str(&pk, "until", ctx->err_until);
         proto_pack_error_end(&pk);
+    } else if (ctx->err_extra_pairs > 0) {
+        proto_pack_error_head(&pk, job->msgid, ctx->err, msg, ctx->err_extra_pairs);
+        msgpack_sbuffer_write(&job->answer, ctx->err_extra, ctx->err_extra_len);
+        proto_pack_error_end(&pk);
     } else {
         proto_pack_error_head(&pk, job->msgid, ctx->err, msg, 0);
     }

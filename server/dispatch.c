@@ -106,7 +106,7 @@ static const char *arg_type_name(enum arg_type t)
 {
     static const char *const names[] = {"str",     "text",      "secret", "u64",  "i64",
                                         "bool",    "id",        "enum",   "date", "timestamp",
-                                        "id_list", "cidr_list", "uuid"};
+                                        "id_list", "cidr_list", "uuid",   "map_list"};
     return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "str";
 }
 

@@ -60,6 +60,8 @@ enum arg_type {
     ARG_ID_LIST,   /* array of ids, min..max items */
     ARG_CIDR_LIST, /* array of CIDR strings ("10.1.0.0/16", "2001:db8::/32"), min..max items */
     ARG_UUID,      /* canonical 8-4-4-4-12 hex UUID (idempotency_key) */
+    ARG_MAP_LIST,  /* array of maps, min..max items; text holds the array re-encoded as
+                      MessagePack (len bytes, not NUL-safe) for the handler to check each map */
 };
 
 struct arg_spec {
@@ -124,6 +126,12 @@ struct op_ctx {
     char err_until[40];   /* locked: RFC 3339 end of the lock, answered as "until" (optional) */
     bool commit_on_error; /* keep the transaction's writes even though the answer is an error
                              (failed login attempts, lockouts) */
+    /* extra fields of an error answer beyond code and message (duplicate: "candidates"):
+       err_extra_pairs key/value pairs already packed as MessagePack in err_extra_len bytes
+       (op_util.h: opu_error_extra_begin / opu_error_extra_end) */
+    char err_extra[12288];
+    size_t err_extra_len;
+    uint32_t err_extra_pairs;
 
     /* audit: target and a short detail; the worker writes the row */
     char audit_target[96];

@@ -1,10 +1,11 @@
 /*
  * op_staff_users.c - changing staff accounts (directors): user.create, user.update,
- * user.deactivate, user.unlock, user.reset_password.
+ * user.deactivate (handing the leaver's clients over), user.unlock, user.reset_password.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "clients.h"
 #include "handlers.h"
 #include "op_util.h"
 #include "password.h"
@@ -205,6 +206,21 @@ static int check_reassign(struct op_ctx *ctx, const char *id)
     return why ? op_invalid(ctx, "reassign_to", why) : 0;
 }
 
+/* A leaver who owns live clients must name who takes them over (reassign_to). */
+static int check_clients_taken_over(struct op_ctx *ctx, const char *id)
+{
+    if (op_has(ctx, "reassign_to"))
+        return 0;
+    long n = clients_count_owned(ctx, id);
+    if (n < 0)
+        return -1;
+    if (n == 0)
+        return 0;
+    char why[128];
+    snprintf(why, sizeof why, "has %ld client%s; name who takes them over", n, n == 1 ? "" : "s");
+    return op_invalid(ctx, "reassign_to", why);
+}
+
 int op_user_deactivate(struct op_ctx *ctx)
 {
     const char *id = op_text(ctx, "id");
@@ -220,7 +236,7 @@ int op_user_deactivate(struct op_ctx *ctx)
     PQclear(cur);
     if (why)
         return op_invalid(ctx, "id", why);
-    if (check_reassign(ctx, id) < 0)
+    if (check_reassign(ctx, id) < 0 || check_clients_taken_over(ctx, id) < 0)
         return -1;
     const char *params[1] = {id};
     long n = opu_exec_count(ctx, sql_user_deactivate, 1, params);
@@ -228,18 +244,25 @@ int op_user_deactivate(struct op_ctx *ctx)
         return -1;
     if (n == 0)
         return op_fail(ctx, PE_CONFLICT, "someone changed this user at the same time; retry");
-    /* The user's clients move to reassign_to here, in this transaction, once clients exist. */
+    /* The user's live clients move to reassign_to in this same transaction. */
+    const char *to = op_text(ctx, "reassign_to");
+    char reason[64];
+    snprintf(reason, sizeof reason, "hand-over: user %s deactivated", id);
+    long moved = to ? clients_reassign_all(ctx, id, to, reason) : 0;
+    if (moved < 0)
+        return -1;
     long ended = end_sessions(ctx, id, "deactivated");
     if (ended < 0)
         return -1;
     char target[40];
     snprintf(target, sizeof target, "user:%s", id);
-    const char *to = op_text(ctx, "reassign_to");
-    op_audit(ctx, target, "deactivated; sessions ended=%ld reassign_to=%s", ended, to ? to : "-");
-    msgpack_pack_map(ctx->pk, 3);
+    op_audit(ctx, target, "deactivated; sessions ended=%ld reassign_to=%s clients moved=%ld", ended,
+             to ? to : "-", moved);
+    msgpack_pack_map(ctx->pk, 4);
     proto_kv_bool(ctx->pk, "ok", true);
     proto_kv_u64(ctx->pk, "id", op_u64(ctx, "id"));
     proto_kv_u64(ctx->pk, "sessions_ended", (uint64_t)ended);
+    proto_kv_u64(ctx->pk, "clients_reassigned", (uint64_t)moved);
     return 0;
 }
 

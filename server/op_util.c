@@ -73,3 +73,19 @@ long opu_exec_count(struct op_ctx *ctx, const char *sql, int nparams, const char
     PQclear(r);
     return n;
 }
+
+void opu_error_extra_begin(msgpack_sbuffer *sb, msgpack_packer *pk)
+{
+    msgpack_sbuffer_init(sb);
+    msgpack_packer_init(pk, sb, msgpack_sbuffer_write);
+}
+
+void opu_error_extra_end(struct op_ctx *ctx, msgpack_sbuffer *sb, uint32_t pairs)
+{
+    if (sb->size <= sizeof ctx->err_extra) {
+        memcpy(ctx->err_extra, sb->data, sb->size);
+        ctx->err_extra_len = sb->size;
+        ctx->err_extra_pairs = pairs;
+    }
+    msgpack_sbuffer_destroy(sb);
+}

@@ -31,4 +31,11 @@ void opu_pack_text_array(msgpack_packer *pk, const char *literal);
  * rows it affected or returned, or -1 with ctx->err set. */
 long opu_exec_count(struct op_ctx *ctx, const char *sql, int nparams, const char *const *params);
 
+/* Extra fields of an error answer (duplicate: "candidates"): opu_error_extra_begin initialises
+ * sb and pk (the caller then packs key/value pairs with pk); opu_error_extra_end copies them into
+ * ctx->err_extra as `pairs` pairs and destroys sb. Extras that do not fit are dropped (the
+ * answer still carries code and message). Call after op_fail. */
+void opu_error_extra_begin(msgpack_sbuffer *sb, msgpack_packer *pk);
+void opu_error_extra_end(struct op_ctx *ctx, msgpack_sbuffer *sb, uint32_t pairs);
+
 #endif

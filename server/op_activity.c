@@ -1,0 +1,237 @@
+/*
+ * op_activity.c - the activity log and follow-ups: activity.log, activity.list,
+ * activity.done, agenda. Activities follow their client's scope and finance sees none (row-level
+ * security); an activity or client outside the scope is not found.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "clients.h"
+#include "handlers.h"
+#include "op_util.h"
+
+#define ACTIVITY_COLUMNS                                                                           \
+    " a.id, a.client_id, c.name AS client_name, a.kind, a.summary, a.details, a.occurred_at,"      \
+    " u.id AS \"user.id\", u.full_name AS \"user.full_name\", a.next_action, a.next_due,"          \
+    " a.done_at, a.version"
+#define ACTIVITY_FROM                                                                              \
+    " FROM agency.activities a JOIN agency.clients c ON c.id = a.client_id"                        \
+    " JOIN agency.users u ON u.id = a.user_id"
+
+static const char sql_activity_get[] =
+    "SELECT" ACTIVITY_COLUMNS ACTIVITY_FROM " WHERE a.id = $1::bigint";
+static const char sql_when_check[] =
+    "SELECT $1::timestamptz > now() + interval '1 day' AS future,"
+    " $1::timestamptz < TIMESTAMPTZ '2000-01-01 00:00:00+00' AS ancient";
+/* Inserts nothing when the client is not visible. */
+static const char sql_activity_insert[] =
+    "INSERT INTO agency.activities (client_id, user_id, kind, summary, details, occurred_at,"
+    " next_action, next_due)"
+    " SELECT c.id, agency.current_user_id(), $2, $3, nullif($4, ''),"
+    " coalesce($5::timestamptz, now()), nullif($6, ''), $7::date"
+    " FROM agency.clients c WHERE c.id = $1::bigint RETURNING id";
+static const char sql_client_visible[] = "SELECT 1 FROM agency.clients c WHERE c.id = $1::bigint";
+/* Newest first; after the cursor's activity ($8) in (occurred_at, id) descending order. */
+static const char sql_activity_list[] =
+    "SELECT" ACTIVITY_COLUMNS ", 'a,' || a.id AS _cursor" ACTIVITY_FROM
+    " WHERE ($1::bigint IS NULL OR a.client_id = $1::bigint)"
+    " AND ($2::bigint IS NULL OR a.user_id = $2::bigint)"
+    " AND ($3::date IS NULL OR a.occurred_at >= $3::date::timestamp AT TIME ZONE 'UTC')"
+    " AND ($4::date IS NULL OR a.occurred_at < ($4::date + 1)::timestamp AT TIME ZONE 'UTC')"
+    " AND ($5::text IS NULL OR a.kind = $5)"
+    " AND ($6::boolean IS NULL OR (a.next_action IS NOT NULL AND a.done_at IS NULL) = $6::boolean)"
+    " AND ($8::bigint IS NULL OR (a.occurred_at, a.id) < (SELECT x.occurred_at, x.id"
+    "   FROM agency.activities x WHERE x.id = $8::bigint))"
+    " ORDER BY a.occurred_at DESC, a.id DESC LIMIT $7::int";
+static const char sql_activity_done[] =
+    "UPDATE agency.activities SET done_at = now(), done_by = agency.current_user_id(),"
+    " version = version + 1"
+    " WHERE id = $1::bigint AND next_action IS NOT NULL AND done_at IS NULL RETURNING id";
+static const char sql_activity_state[] =
+    "SELECT next_action IS NOT NULL AS follow_up, done_at IS NOT NULL AS done"
+    " FROM agency.activities WHERE id = $1::bigint";
+/*
+ * Open follow-ups due up to $2 days after today, today in the caller's branch time zone:
+ * the caller's own ($3 false) or those of the caller and the members of the teams the caller
+ * manages ($3 true). section: overdue (before today) or upcoming.
+ */
+static const char sql_agenda[] =
+    "WITH t AS (SELECT (now() AT TIME ZONE coalesce((SELECT b.timezone FROM agency.branches b"
+    "   WHERE b.id = agency.current_branch_id()), 'UTC'))::date AS today),"
+    " who AS (SELECT $1::bigint AS id UNION SELECT u.id FROM agency.users u"
+    "   JOIN agency.teams tm ON tm.id = u.team_id WHERE $3::boolean AND tm.manager_id = $1::bigint)"
+    " SELECT CASE WHEN a.next_due < t.today THEN 'overdue' ELSE 'upcoming' END AS _section,"
+    " a.id AS activity_id, a.client_id, c.name AS client_name, a.kind, a.summary, a.next_action,"
+    " a.next_due, u.id AS \"owner.id\", u.full_name AS \"owner.full_name\""
+    " FROM agency.activities a CROSS JOIN t JOIN agency.clients c ON c.id = a.client_id"
+    " JOIN agency.users u ON u.id = a.user_id"
+    " WHERE a.user_id IN (SELECT id FROM who) AND a.done_at IS NULL AND a.next_action IS NOT NULL"
+    " AND a.next_due IS NOT NULL AND a.next_due <= t.today + $2::int AND c.archived_at IS NULL"
+    " ORDER BY a.next_due, a.id LIMIT 1000";
+
+static int not_found(struct op_ctx *ctx, const char *noun, const char *id)
+{
+    char target[40];
+    snprintf(target, sizeof target, "%s:%s", noun, id);
+    op_audit(ctx, target, "no such %s in the caller's scope", noun);
+    return op_fail(ctx, PE_NOT_FOUND, "no such %s", noun);
+}
+
+static int pack_activity(struct op_ctx *ctx, const char *id)
+{
+    const char *params[1] = {id};
+    PGresult *r = db_exec(ctx, sql_activity_get, 1, params);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return not_found(ctx, "activity", id);
+    }
+    clients_pack_row(ctx->pk, r, 0);
+    PQclear(r);
+    return 0;
+}
+
+/* occurred_at, when given, lies between 2000 and a day from now; a due date needs an action. */
+static int check_log_args(struct op_ctx *ctx)
+{
+    const char *next_action = op_text(ctx, "next_action");
+    if (op_has(ctx, "next_due") && (!next_action || !next_action[0]))
+        return op_invalid(ctx, "next_action", "is required with next_due (what is to be done)");
+    const char *when = op_text(ctx, "occurred_at");
+    if (!when)
+        return 0;
+    const char *params[1] = {when};
+    PGresult *r = db_one(ctx, sql_when_check, 1, params, "no such time");
+    if (!r)
+        return -1;
+    const char *why = opu_true(r, 0, "future")    ? "is more than a day in the future"
+                      : opu_true(r, 0, "ancient") ? "is before 2000"
+                                                  : NULL;
+    PQclear(r);
+    return why ? op_invalid(ctx, "occurred_at", why) : 0;
+}
+
+int op_activity_log(struct op_ctx *ctx)
+{
+    const char *client = op_text(ctx, "client_id");
+    if (check_log_args(ctx) < 0)
+        return -1;
+    const char *params[7] = {client,
+                             op_text(ctx, "kind"),
+                             op_text(ctx, "summary"),
+                             op_text(ctx, "details"),
+                             op_text(ctx, "occurred_at"),
+                             op_text(ctx, "next_action"),
+                             op_text(ctx, "next_due")};
+    PGresult *r = db_exec(ctx, sql_activity_insert, 7, params);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return not_found(ctx, "client", client);
+    }
+    char id[24], target[40];
+    snprintf(id, sizeof id, "%s", db_get(r, 0, "id"));
+    PQclear(r);
+    snprintf(target, sizeof target, "activity:%s", id);
+    op_audit(ctx, target, "%s logged for client %s%s%s", params[1], client,
+             params[6] ? " follow-up due " : "", params[6] ? params[6] : "");
+    return pack_activity(ctx, id);
+}
+
+int op_activity_list(struct op_ctx *ctx)
+{
+    const char *client = op_text(ctx, "client_id");
+    if (client) {
+        const char *cp[1] = {client};
+        PGresult *r = db_exec(ctx, sql_client_visible, 1, cp);
+        if (!r)
+            return -1;
+        bool visible = PQntuples(r) > 0;
+        PQclear(r);
+        if (!visible)
+            return not_found(ctx, "client", client);
+    }
+    int64_t cur[2];
+    int ncur = clients_cursor(ctx, 'a', cur);
+    if (ncur < 0)
+        return -1;
+    if (ncur > 1)
+        return op_invalid(ctx, "cursor", "is not a cursor of this list");
+    int limit = clients_limit(ctx);
+    char c0[24], lim[24];
+    snprintf(c0, sizeof c0, "%lld", (long long)cur[0]);
+    const char *params[8] = {client,
+                             op_text(ctx, "user_id"),
+                             op_text(ctx, "since"),
+                             op_text(ctx, "until"),
+                             op_text(ctx, "kind"),
+                             op_text(ctx, "open"),
+                             opu_u64(lim, (uint64_t)limit + 1),
+                             ncur ? c0 : NULL};
+    PGresult *r = db_exec(ctx, sql_activity_list, 8, params);
+    if (!r)
+        return -1;
+    clients_pack_page(ctx->pk, r, limit);
+    PQclear(r);
+    return 0;
+}
+
+int op_activity_done(struct op_ctx *ctx)
+{
+    const char *id = op_text(ctx, "id");
+    const char *params[1] = {id};
+    long n = opu_exec_count(ctx, sql_activity_done, 1, params);
+    if (n < 0)
+        return -1;
+    if (n == 0) {
+        PGresult *r = db_exec(ctx, sql_activity_state, 1, params);
+        if (!r)
+            return -1;
+        bool found = PQntuples(r) > 0, follow_up = found && opu_true(r, 0, "follow_up");
+        PQclear(r);
+        if (!found)
+            return not_found(ctx, "activity", id);
+        if (!follow_up)
+            return op_invalid(ctx, "id", "has no follow-up to mark done");
+        return op_fail(ctx, PE_CONFLICT, "this follow-up is already done");
+    }
+    char target[40];
+    snprintf(target, sizeof target, "activity:%s", id);
+    op_audit(ctx, target, "follow-up done");
+    return pack_activity(ctx, id);
+}
+
+/* Packs the rows of r whose _section is section as an array. */
+static void pack_section(msgpack_packer *pk, const PGresult *r, const char *section)
+{
+    uint32_t n = 0;
+    for (int i = 0; i < PQntuples(r); i++)
+        n += strcmp(db_get(r, i, "_section"), section) == 0;
+    msgpack_pack_array(pk, n);
+    for (int i = 0; i < PQntuples(r); i++)
+        if (strcmp(db_get(r, i, "_section"), section) == 0)
+            clients_pack_row(pk, r, i);
+}
+
+int op_agenda(struct op_ctx *ctx)
+{
+    char me[24], days[24];
+    uint64_t d = op_has(ctx, "days") ? op_u64(ctx, "days") : 7;
+    bool team = op_bool(ctx, "team") && ctx->sess.role == ROLE_MANAGER;
+    const char *params[3] = {opu_u64(me, ctx->sess.user_id), opu_u64(days, d),
+                             team ? "true" : "false"};
+    PGresult *r = db_exec(ctx, sql_agenda, 3, params);
+    if (!r)
+        return -1;
+    msgpack_pack_map(ctx->pk, 4);
+    proto_kv_u64(ctx->pk, "days", d);
+    proto_kv_bool(ctx->pk, "team", team);
+    proto_pack_cstr(ctx->pk, "overdue");
+    pack_section(ctx->pk, r, "overdue");
+    proto_pack_cstr(ctx->pk, "upcoming");
+    pack_section(ctx->pk, r, "upcoming");
+    PQclear(r);
+    return 0;
+}

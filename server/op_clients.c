@@ -1,0 +1,239 @@
+/*
+ * op_clients.c - one client at a time: client.create (with the duplicate check),
+ * client.check_duplicate, client.get, client.update, client.archive. Scope is the database's
+ * row-level security: a client outside it is not found.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "clients.h"
+#include "handlers.h"
+#include "op_util.h"
+
+static const char sql_client_get[] =
+    "SELECT c.id, c.name, c.legal_name, c.registration_no, c.industry, c.tier, c.status,"
+    " u.id AS \"owner.id\", u.full_name AS \"owner.full_name\", c.address, c.phone, c.email,"
+    " c.website, c.notes, s.confidential_notes,"
+    " (SELECT count(*) FROM agency.contacts k WHERE k.client_id = c.id"
+    "   AND k.archived_at IS NULL) AS contacts_count,"
+    " c.archived_at, c.archive_reason, c.created_at, c.updated_at, c.version"
+    " FROM agency.clients c JOIN agency.users u ON u.id = c.owner_id"
+    " LEFT JOIN agency.client_secrets s ON s.client_id = c.id WHERE c.id = $1::bigint";
+/* Finance: the same basics, and no confidential_notes key at all. */
+static const char sql_client_get_basics[] =
+    "SELECT c.id, c.name, c.legal_name, c.registration_no, c.industry, c.tier, c.status,"
+    " u.id AS \"owner.id\", u.full_name AS \"owner.full_name\", c.address, c.phone, c.email,"
+    " c.website, c.notes,"
+    " (SELECT count(*) FROM agency.contacts k WHERE k.client_id = c.id"
+    "   AND k.archived_at IS NULL) AS contacts_count,"
+    " c.archived_at, c.archive_reason, c.created_at, c.updated_at, c.version"
+    " FROM agency.clients c JOIN agency.users u ON u.id = c.owner_id WHERE c.id = $1::bigint";
+static const char sql_client_insert[] =
+    "INSERT INTO agency.clients (name, legal_name, registration_no, industry, tier, status,"
+    " owner_id, address, phone, email, website, notes, created_by)"
+    " VALUES ($1, nullif($2, ''), nullif($3, ''), nullif($4, ''), coalesce($5, 'standard'),"
+    " coalesce($6, 'prospect'), $7::bigint, nullif($8, ''), nullif($9, ''), nullif($10, ''),"
+    " nullif($11, ''), nullif($12, ''), agency.current_user_id()) RETURNING id";
+static const char sql_secret_upsert[] =
+    "INSERT INTO agency.client_secrets (client_id, confidential_notes, updated_by)"
+    " VALUES ($1::bigint, nullif($2, ''), agency.current_user_id())"
+    " ON CONFLICT (client_id) DO UPDATE SET confidential_notes = EXCLUDED.confidential_notes,"
+    " updated_at = now(), updated_by = EXCLUDED.updated_by";
+static const char sql_client_update[] =
+    "UPDATE agency.clients c SET name = coalesce($3, c.name),"
+    " legal_name = CASE WHEN $4::text IS NULL THEN c.legal_name ELSE nullif($4, '') END,"
+    " registration_no = CASE WHEN $5::text IS NULL THEN c.registration_no"
+    "   ELSE nullif($5, '') END,"
+    " industry = CASE WHEN $6::text IS NULL THEN c.industry ELSE nullif($6, '') END,"
+    " tier = coalesce($7, c.tier), status = coalesce($8, c.status),"
+    " address = CASE WHEN $9::text IS NULL THEN c.address ELSE nullif($9, '') END,"
+    " phone = CASE WHEN $10::text IS NULL THEN c.phone ELSE nullif($10, '') END,"
+    " email = CASE WHEN $11::text IS NULL THEN c.email ELSE nullif($11, '') END,"
+    " website = CASE WHEN $12::text IS NULL THEN c.website ELSE nullif($12, '') END,"
+    " notes = CASE WHEN $13::text IS NULL THEN c.notes ELSE nullif($13, '') END,"
+    " version = c.version + 1"
+    " WHERE c.id = $1::bigint AND c.version = $2::int RETURNING c.id";
+static const char sql_client_version[] =
+    "SELECT version, archived_at IS NOT NULL AS archived FROM agency.clients WHERE id = $1::bigint";
+static const char sql_client_archive[] =
+    "UPDATE agency.clients SET archived_at = now(), archived_by = agency.current_user_id(),"
+    " archive_reason = $2, version = version + 1"
+    " WHERE id = $1::bigint AND archived_at IS NULL RETURNING id";
+
+/* The fields client.update may change, in the order of sql_client_update's $3..$13. */
+static const char *const update_fields[] = {
+    "name",    "legal_name", "registration_no", "industry", "tier", "status",
+    "address", "phone",      "email",           "website",  "notes"};
+#define UPDATE_FIELDS (sizeof update_fields / sizeof update_fields[0])
+
+/* Marks a client the caller asked for but may not see: audited as a denial, answered
+ * not_found exactly as if it did not exist. */
+static int client_not_found(struct op_ctx *ctx, const char *id)
+{
+    char target[40];
+    snprintf(target, sizeof target, "client:%s", id);
+    op_audit(ctx, target, "no such client in the caller's scope");
+    return op_fail(ctx, PE_NOT_FOUND, "no such client");
+}
+
+int clients_pack_client(struct op_ctx *ctx, const char *id, bool audit_read)
+{
+    bool finance = ctx->sess.role == ROLE_FINANCE;
+    const char *params[1] = {id};
+    PGresult *r = db_exec(ctx, finance ? sql_client_get_basics : sql_client_get, 1, params);
+    if (!r)
+        return -1;
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return client_not_found(ctx, id);
+    }
+    const char *notes = finance ? NULL : db_get(r, 0, "confidential_notes");
+    if (audit_read && notes && notes[0]) {
+        char target[40];
+        snprintf(target, sizeof target, "client:%s", id);
+        op_audit(ctx, target, "read confidential notes of client %s", id);
+    }
+    clients_pack_row(ctx->pk, r, 0);
+    PQclear(r);
+    return 0;
+}
+
+/* An e-mail argument, when given and not empty, must look like one. */
+static int check_email(struct op_ctx *ctx)
+{
+    const char *email = op_text(ctx, "email");
+    if (email && email[0] && (!strchr(email, '@') || strchr(email, ' ')))
+        return op_invalid(ctx, "email", "is not an e-mail address");
+    return 0;
+}
+
+int op_client_create(struct op_ctx *ctx)
+{
+    char me[24], target[40], overridden[128] = "";
+    const char *owner =
+        op_has(ctx, "owner_id") ? op_text(ctx, "owner_id") : opu_u64(me, ctx->sess.user_id);
+    if (check_email(ctx) < 0 || clients_check_owner(ctx, "owner_id", owner) < 0)
+        return -1;
+    int dup = clients_duplicates(ctx, op_text(ctx, "name"), op_text(ctx, "registration_no"), false,
+                                 overridden, sizeof overridden);
+    if (dup < 0)
+        return -1;
+    if (dup > 0 && !op_bool(ctx, "force"))
+        return -1; /* the duplicate answer with its candidates is set */
+    const char *params[12] = {op_text(ctx, "name"),
+                              op_text(ctx, "legal_name"),
+                              op_text(ctx, "registration_no"),
+                              op_text(ctx, "industry"),
+                              op_text(ctx, "tier"),
+                              op_text(ctx, "status"),
+                              owner,
+                              op_text(ctx, "address"),
+                              op_text(ctx, "phone"),
+                              op_text(ctx, "email"),
+                              op_text(ctx, "website"),
+                              op_text(ctx, "notes")};
+    PGresult *r = db_one(ctx, sql_client_insert, 12, params, "no such client");
+    if (!r)
+        return -1;
+    char id[24];
+    snprintf(id, sizeof id, "%s", db_get(r, 0, "id"));
+    PQclear(r);
+    const char *notes = op_text(ctx, "confidential_notes");
+    if (notes && notes[0]) {
+        const char *sp[2] = {id, notes};
+        if (opu_exec_count(ctx, sql_secret_upsert, 2, sp) < 0)
+            return -1;
+    }
+    snprintf(target, sizeof target, "client:%s", id);
+    op_audit(ctx, target, "created owner=%s%s%s%s", owner,
+             notes && notes[0] ? " confidential_notes" : "",
+             dup > 0 ? " forced over duplicate candidates=" : "", dup > 0 ? overridden : "");
+    return clients_pack_client(ctx, id, false);
+}
+
+int op_client_check_duplicate(struct op_ctx *ctx)
+{
+    int n = clients_duplicates(ctx, op_text(ctx, "name"), op_text(ctx, "registration_no"), true,
+                               NULL, 0);
+    return n < 0 ? -1 : 0;
+}
+
+int op_client_get(struct op_ctx *ctx)
+{
+    return clients_pack_client(ctx, op_text(ctx, "id"), true);
+}
+
+/* After an update or archive matched no row: not found, or someone else's newer version. */
+static int client_no_row(struct op_ctx *ctx, const char *id, bool archiving)
+{
+    const char *params[1] = {id};
+    PGresult *r = db_exec(ctx, sql_client_version, 1, params);
+    if (!r)
+        return -1;
+    bool found = PQntuples(r) > 0, archived = found && opu_true(r, 0, "archived");
+    PQclear(r);
+    if (!found)
+        return client_not_found(ctx, id);
+    if (archiving && archived)
+        return op_invalid(ctx, "id", "is already archived");
+    return op_fail(ctx, PE_CONFLICT,
+                   "someone changed this client since you read it; read it again and retry");
+}
+
+/* Lists the fields client.update changes into out, for the audit detail. */
+static void update_detail(struct op_ctx *ctx, char *out, size_t outlen)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i <= UPDATE_FIELDS; i++) {
+        const char *f = i < UPDATE_FIELDS ? update_fields[i] : "confidential_notes";
+        if (!op_has(ctx, f))
+            continue;
+        int n = snprintf(out + used, outlen - used, "%s%s", used ? " " : "", f);
+        if (n < 0 || (size_t)n >= outlen - used)
+            break;
+        used += (size_t)n;
+    }
+}
+
+int op_client_update(struct op_ctx *ctx)
+{
+    const char *id = op_text(ctx, "id");
+    if (check_email(ctx) < 0)
+        return -1;
+    const char *params[2 + UPDATE_FIELDS];
+    params[0] = id;
+    params[1] = op_text(ctx, "version");
+    for (size_t i = 0; i < UPDATE_FIELDS; i++)
+        params[2 + i] = op_text(ctx, update_fields[i]);
+    long n = opu_exec_count(ctx, sql_client_update, 2 + UPDATE_FIELDS, params);
+    if (n < 0)
+        return -1;
+    if (n == 0)
+        return client_no_row(ctx, id, false);
+    if (op_has(ctx, "confidential_notes")) {
+        const char *sp[2] = {id, op_text(ctx, "confidential_notes")};
+        if (opu_exec_count(ctx, sql_secret_upsert, 2, sp) < 0)
+            return -1;
+    }
+    char target[40], detail[300];
+    snprintf(target, sizeof target, "client:%s", id);
+    update_detail(ctx, detail, sizeof detail);
+    op_audit(ctx, target, "changed %s", detail[0] ? detail : "nothing");
+    return clients_pack_client(ctx, id, false);
+}
+
+int op_client_archive(struct op_ctx *ctx)
+{
+    const char *id = op_text(ctx, "id");
+    const char *params[2] = {id, op_text(ctx, "reason")};
+    long n = opu_exec_count(ctx, sql_client_archive, 2, params);
+    if (n < 0)
+        return -1;
+    if (n == 0)
+        return client_no_row(ctx, id, true);
+    char target[40];
+    snprintf(target, sizeof target, "client:%s", id);
+    op_audit(ctx, target, "archived: %s", op_text(ctx, "reason"));
+    return clients_pack_client(ctx, id, false);
+}

@@ -1,0 +1,294 @@
+/*
+ * op_clients_util.c - helpers shared by the client, contact, activity and import handlers:
+ * rows with nested maps, opaque keyset cursors, owner scope checks, duplicate candidates.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clients.h"
+#include "op_util.h"
+
+/* PostgreSQL type OIDs (pg_type.h) packed as something other than a string. */
+#define OID_BOOL        16
+#define OID_INT8        20
+#define OID_INT2        21
+#define OID_INT4        23
+#define OID_TIMESTAMPTZ 1184
+
+#define CURSOR_TEXT_MAX 80
+
+/* timestamptz text in UTC ("2026-11-22 07:00:00.123+00") as RFC 3339 ("...T...Z"). */
+static void pack_timestamp(msgpack_packer *pk, const char *v)
+{
+    char buf[64];
+    size_t len = strlen(v);
+    if (len < 19 || len >= sizeof buf || v[10] != ' ') {
+        proto_pack_cstr(pk, v);
+        return;
+    }
+    size_t end = 19;
+    while (end < len && v[end] != '+' && v[end] != '-')
+        end++;
+    memcpy(buf, v, end);
+    buf[10] = 'T';
+    buf[end] = 'Z';
+    proto_pack_strn(pk, buf, end + 1);
+}
+
+static void pack_value(msgpack_packer *pk, const PGresult *res, int row, int col)
+{
+    if (PQgetisnull(res, row, col)) {
+        msgpack_pack_nil(pk);
+        return;
+    }
+    const char *v = PQgetvalue(res, row, col);
+    switch (PQftype(res, col)) {
+    case OID_INT2:
+    case OID_INT4:
+    case OID_INT8:
+        if (v[0] == '-')
+            msgpack_pack_int64(pk, strtoll(v, NULL, 10));
+        else
+            msgpack_pack_uint64(pk, strtoull(v, NULL, 10));
+        return;
+    case OID_BOOL:
+        if (v[0] == 't')
+            msgpack_pack_true(pk);
+        else
+            msgpack_pack_false(pk);
+        return;
+    case OID_TIMESTAMPTZ:
+        pack_timestamp(pk, v);
+        return;
+    default:
+        proto_pack_strn(pk, v, (size_t)PQgetlength(res, row, col));
+        return;
+    }
+}
+
+/* Length of the "a" of a column named "a.b", or 0 when the name has no dot. */
+static size_t prefix_len(const char *name)
+{
+    const char *dot = strchr(name, '.');
+    return dot ? (size_t)(dot - name) : 0;
+}
+
+static bool same_prefix(const char *a, const char *b)
+{
+    size_t la = prefix_len(a);
+    return la > 0 && la == prefix_len(b) && memcmp(a, b, la) == 0;
+}
+
+void clients_pack_row(msgpack_packer *pk, const PGresult *res, int row)
+{
+    int ncols = PQnfields(res);
+    uint32_t keys = 0;
+    for (int c = 0; c < ncols; c++) {
+        const char *name = PQfname(res, c);
+        if (name[0] != '_' && !(c > 0 && same_prefix(PQfname(res, c - 1), name)))
+            keys++;
+    }
+    msgpack_pack_map(pk, keys);
+    for (int c = 0; c < ncols;) {
+        const char *name = PQfname(res, c);
+        size_t pl = prefix_len(name);
+        if (name[0] == '_') {
+            c++;
+        } else if (pl == 0) {
+            proto_pack_cstr(pk, name);
+            pack_value(pk, res, row, c++);
+        } else {
+            int end = c + 1;
+            while (end < ncols && same_prefix(name, PQfname(res, end)))
+                end++;
+            proto_pack_strn(pk, name, pl);
+            msgpack_pack_map(pk, (uint32_t)(end - c));
+            for (; c < end; c++) {
+                proto_pack_cstr(pk, PQfname(res, c) + pl + 1);
+                pack_value(pk, res, row, c);
+            }
+        }
+    }
+}
+
+static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* base64url without padding of s into out (size >= 4 * len / 3 + 4). */
+static void b64_encode(const char *s, size_t len, char *out)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0, i = 0;
+    for (; i + 2 < len; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+        out[o++] = b64url[v >> 18 & 63];
+        out[o++] = b64url[v >> 12 & 63];
+        out[o++] = b64url[v >> 6 & 63];
+        out[o++] = b64url[v & 63];
+    }
+    if (i < len) {
+        uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < len ? (uint32_t)p[i + 1] << 8 : 0);
+        out[o++] = b64url[v >> 18 & 63];
+        out[o++] = b64url[v >> 12 & 63];
+        if (i + 1 < len)
+            out[o++] = b64url[v >> 6 & 63];
+    }
+    out[o] = '\0';
+}
+
+/* Decodes base64url s into out (outlen bytes, NUL-ended); false on a bad character or size. */
+static bool b64_decode(const char *s, char *out, size_t outlen)
+{
+    size_t o = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (; *s; s++) {
+        const char *q = strchr(b64url, *s);
+        if (!q || *s == '\0')
+            return false;
+        acc = acc << 6 | (uint32_t)(q - b64url);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            if (o + 1 >= outlen)
+                return false;
+            out[o++] = (char)(acc >> bits & 0xff);
+        }
+    }
+    out[o] = '\0';
+    return true;
+}
+
+void clients_pack_page(msgpack_packer *pk, const PGresult *res, int limit)
+{
+    int n = PQntuples(res);
+    bool more = n > limit;
+    if (more)
+        n = limit;
+    msgpack_pack_map(pk, 2);
+    proto_pack_cstr(pk, "items");
+    msgpack_pack_array(pk, (uint32_t)n);
+    for (int i = 0; i < n; i++)
+        clients_pack_row(pk, res, i);
+    proto_pack_cstr(pk, "next_cursor");
+    const char *last = more && n > 0 ? db_get(res, n - 1, "_cursor") : NULL;
+    if (last && strlen(last) <= CURSOR_TEXT_MAX) {
+        char enc[CURSOR_TEXT_MAX * 2];
+        b64_encode(last, strlen(last), enc);
+        proto_pack_cstr(pk, enc);
+    } else {
+        msgpack_pack_nil(pk);
+    }
+}
+
+int clients_cursor(struct op_ctx *ctx, char kind, int64_t out[2])
+{
+    const char *c = op_text(ctx, "cursor");
+    if (!c)
+        return 0;
+    char text[CURSOR_TEXT_MAX + 1];
+    if (!b64_decode(c, text, sizeof text) || text[0] != kind || text[1] != ',')
+        return op_invalid(ctx, "cursor", "is not a cursor of this list");
+    int n = 0;
+    const char *p = text + 2;
+    while (n < 2 && *p) {
+        char *end;
+        long long v = strtoll(p, &end, 10);
+        if (end == p || (*end != ',' && *end != '\0'))
+            return op_invalid(ctx, "cursor", "is not a cursor of this list");
+        out[n++] = v;
+        p = *end ? end + 1 : end;
+    }
+    if (*p || n == 0)
+        return op_invalid(ctx, "cursor", "is not a cursor of this list");
+    return n;
+}
+
+int clients_limit(const struct op_ctx *ctx)
+{
+    return op_has(ctx, "limit") ? (int)op_u64(ctx, "limit") : CLIENTS_PAGE_DEFAULT;
+}
+
+static const char sql_owner_check[] =
+    "SELECT u.active, u.role, u.id = agency.current_user_id() AS is_me,"
+    " u.id = ANY (agency.visible_owner_ids()) AS in_scope"
+    " FROM agency.users u WHERE u.id = $1::bigint";
+
+int clients_owner_problem(struct op_ctx *ctx, const char *owner_id, const char **why)
+{
+    const char *params[1] = {owner_id};
+    PGresult *r = db_exec(ctx, sql_owner_check, 1, params);
+    if (!r)
+        return -1;
+    *why = NULL;
+    if (PQntuples(r) == 0) {
+        *why = "no such user";
+    } else if (!opu_true(r, 0, "in_scope")) {
+        *why = ctx->sess.role == ROLE_AE ? "must be you: an AE creates and keeps their own clients"
+                                         : "is not in your team";
+    } else if (!opu_true(r, 0, "active")) {
+        *why = "is deactivated";
+    } else if (strcmp(db_get(r, 0, "role"), "finance") == 0) {
+        *why = "cannot own clients (finance)";
+    }
+    PQclear(r);
+    return 0;
+}
+
+int clients_check_owner(struct op_ctx *ctx, const char *field, const char *owner_id)
+{
+    const char *why = NULL;
+    if (clients_owner_problem(ctx, owner_id, &why) < 0)
+        return -1;
+    return why ? op_invalid(ctx, field, why) : 0;
+}
+
+static const char sql_duplicates[] =
+    "SELECT id, name, owner_name, similarity FROM agency.client_duplicates($1, $2, $3::int)";
+
+/* Packs the candidates of r as an array and their ids as a comma list into ids_out. */
+static void pack_candidates(msgpack_packer *pk, const PGresult *r, char *ids_out, size_t ids_len)
+{
+    int n = PQntuples(r);
+    size_t used = 0;
+    msgpack_pack_array(pk, (uint32_t)n);
+    for (int i = 0; i < n; i++) {
+        db_pack_row(pk, r, i);
+        if (ids_out && used < ids_len) {
+            int w =
+                snprintf(ids_out + used, ids_len - used, "%s%s", i ? "," : "", db_get(r, i, "id"));
+            used += w > 0 ? (size_t)w : 0;
+        }
+    }
+}
+
+int clients_duplicates(struct op_ctx *ctx, const char *name, const char *registration_no,
+                       bool as_result, char *ids_out, size_t ids_len)
+{
+    char limit[24];
+    const char *params[3] = {name, registration_no, opu_u64(limit, CLIENTS_DUP_LIMIT)};
+    if (ids_out && ids_len)
+        ids_out[0] = '\0';
+    PGresult *r = db_exec(ctx, sql_duplicates, 3, params);
+    if (!r)
+        return -1;
+    int n = PQntuples(r);
+    if (as_result) {
+        msgpack_pack_map(ctx->pk, 1);
+        proto_pack_cstr(ctx->pk, "candidates");
+        pack_candidates(ctx->pk, r, ids_out, ids_len);
+    } else if (n > 0) {
+        op_fail(ctx, PE_DUPLICATE,
+                "%d similar client%s already exist%s; send force: true to create it anyway", n,
+                n == 1 ? "" : "s", n == 1 ? "s" : "");
+        msgpack_sbuffer sb;
+        msgpack_packer pk;
+        opu_error_extra_begin(&sb, &pk);
+        proto_pack_cstr(&pk, "candidates");
+        pack_candidates(&pk, r, ids_out, ids_len);
+        opu_error_extra_end(ctx, &sb, 1);
+    }
+    PQclear(r);
+    return n;
+}

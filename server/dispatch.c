@@ -104,8 +104,8 @@ static void answer_ping(struct conn *c, uint32_t msgid)
 
 static const char *arg_type_name(enum arg_type t)
 {
-    static const char *const names[] = {"str",     "text",      "secret", "u64",  "i64",
-                                        "bool",    "id",        "enum",   "date", "timestamp",
+    static const char *const names[] = {"str",     "text",      "secret", "u64",     "i64",
+                                        "bool",    "id",        "enum",   "date",    "timestamp",
                                         "id_list", "cidr_list", "uuid",   "map_list"};
     return (unsigned)t < sizeof(names) / sizeof(names[0]) ? names[t] : "str";
 }
@@ -256,10 +256,24 @@ static enum dispatch_result refuse(struct conn *c, uint32_t msgid, msgpack_zone 
     return DISPATCH_OK;
 }
 
-static enum dispatch_result dispatch_loop_op(struct conn *c, const struct op *op, uint32_t msgid,
+/* The text of the validated argument name of op, or NULL. */
+static const char *loop_arg(const struct op *op, const struct op_args *args, const char *name)
+{
+    for (unsigned i = 0; op->args && op->args[i].name && i < OP_MAX_ARGS; i++) {
+        if (strcmp(op->args[i].name, name) == 0)
+            return args->v[i].text;
+    }
+    return NULL;
+}
+
+static enum dispatch_result dispatch_loop_op(struct conn *c, const struct op *op,
+                                             const struct op_args *args, uint32_t msgid,
                                              msgpack_zone *zone)
 {
     if (strcmp(op->name, "hello") == 0) {
+        char q[160];
+        const char *client = loop_arg(op, args, "client");
+        log_info("event=hello conn=%u client=%s", c->slot, log_quote(q, sizeof(q), client));
         c->hello_done = true;
         answer_hello(c, msgid);
     } else if (strcmp(op->name, "ping") == 0) {
@@ -318,7 +332,7 @@ static enum dispatch_result dispatch_request(struct conn *c, const struct proto_
         return refuse(c, msg->msgid, zone, name, PE_INVALID, m, field, reason);
     }
     if (op->flags & OPF_LOOP)
-        return dispatch_loop_op(c, op, msg->msgid, zone);
+        return dispatch_loop_op(c, op, &args, msg->msgid, zone);
     if (strcmp(op->name, "auth.login") == 0 && !ratelimit_take(c->peer_ip, now_ms)) {
         log_warn("event=login_rate_limited conn=%u peer=%s", c->slot, c->peer);
         submit_denial(c, msg->msgid, op, zone, &args, PE_RATE_LIMITED,

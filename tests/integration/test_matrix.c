@@ -577,7 +577,8 @@ static bool run_cell(struct cell *cl)
                   (is(cl, "contact.list") || is(cl, "activity.list")));
     if (!match) {
         fprintf(stderr, "MISMATCH %-22s %-8s %-5s expected %-10s got %s\n", cl->op,
-                caller_roles[cl->ca], scope_names[cl->scope], cl->expect, it_resp_str(r));
+                caller_roles[cl->ca], scope_names[cl->scope], cl->expect,
+                r->status == IT_OK ? got : it_resp_str(r));
         it_resp_free(r);
         return false;
     }

@@ -211,7 +211,7 @@ static long check_table(const struct person *p, const struct table *t)
     /* rows seen outside the scope: the leak this test exists for */
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM unnest($2::bigint[]) v(k) WHERE NOT EXISTS"
-             " (SELECT 1 FROM agency.%s x WHERE x.%s = v.k AND %s)",
+             " (SELECT 1 FROM agency.%s x WHERE x.%s = v.k AND %s) AND $1::bigint > 0",
              t->name, t->key, where);
     long long leaked = it_db_ll(sql, 2, p->id, seen);
     if (leaked != 0)
@@ -219,7 +219,8 @@ static long check_table(const struct person *p, const struct table *t)
                 leaked, t->name);
     long long nseen = it_db_ll("SELECT cardinality($1::bigint[])", 1, seen);
     if (t->exact) {
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM agency.%s WHERE %s", t->name, where);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM agency.%s WHERE %s AND $1::bigint > 0",
+                 t->name, where);
         long long want = it_db_ll(sql, 1, p->id);
         if (want != nseen)
             it_fail("%s (%s) sees %lld row(s) of agency.%s, the scope holds %lld", p->username,

@@ -51,14 +51,21 @@ int clients_check_owner(struct op_ctx *ctx, const char *field, const char *owner
  * -1 with ctx->err set (database error). */
 int clients_owner_problem(struct op_ctx *ctx, const char *owner_id, const char **why);
 
+/* What clients_duplicates does with the candidates it finds. */
+enum clients_dup_mode {
+    CLIENTS_DUP_ANSWER, /* pack {"candidates": [...]} as the result */
+    CLIENTS_DUP_REFUSE, /* at least one: set the duplicate error carrying "candidates" */
+    CLIENTS_DUP_COUNT,  /* only count them (and list their ids) */
+};
+
 /*
  * Duplicate candidates of name / registration_no (registration_no may be NULL) across every
- * scope: packs {"candidates": [...]} when as_result, else sets the duplicate error (with
- * "candidates") when there is at least one. Returns the number found (ids into ids_out, up to
- * CLIENTS_DUP_LIMIT, as a comma list for audit details), or -1 with ctx->err set.
+ * scope: id, name, owner_name, similarity (percent), nothing more. Returns the number found
+ * (their ids into ids_out as a comma list, for audit details; ids_out may be NULL), or -1 with
+ * ctx->err set.
  */
 int clients_duplicates(struct op_ctx *ctx, const char *name, const char *registration_no,
-                       bool as_result, char *ids_out, size_t ids_len);
+                       enum clients_dup_mode mode, char *ids_out, size_t ids_len);
 
 /* Packs the client id (decimal text) as client.get answers it; confidential notes are packed
  * (and their reading audited when audit_read) only for roles other than finance. 0, or -1 with

@@ -114,12 +114,12 @@ int op_client_create(struct op_ctx *ctx)
         op_has(ctx, "owner_id") ? op_text(ctx, "owner_id") : opu_u64(me, ctx->sess.user_id);
     if (check_email(ctx) < 0 || clients_check_owner(ctx, "owner_id", owner) < 0)
         return -1;
-    int dup = clients_duplicates(ctx, op_text(ctx, "name"), op_text(ctx, "registration_no"), false,
-                                 overridden, sizeof overridden);
-    if (dup < 0)
-        return -1;
-    if (dup > 0 && !op_bool(ctx, "force"))
-        return -1; /* the duplicate answer with its candidates is set */
+    bool force = op_bool(ctx, "force");
+    int dup = clients_duplicates(ctx, op_text(ctx, "name"), op_text(ctx, "registration_no"),
+                                 force ? CLIENTS_DUP_COUNT : CLIENTS_DUP_REFUSE, overridden,
+                                 sizeof overridden);
+    if (dup < 0 || ctx->err != PE_OK)
+        return -1; /* a database error, or the duplicate answer with its candidates */
     const char *params[12] = {op_text(ctx, "name"),
                               op_text(ctx, "legal_name"),
                               op_text(ctx, "registration_no"),
@@ -153,8 +153,8 @@ int op_client_create(struct op_ctx *ctx)
 
 int op_client_check_duplicate(struct op_ctx *ctx)
 {
-    int n = clients_duplicates(ctx, op_text(ctx, "name"), op_text(ctx, "registration_no"), true,
-                               NULL, 0);
+    int n = clients_duplicates(ctx, op_text(ctx, "name"), op_text(ctx, "registration_no"),
+                               CLIENTS_DUP_ANSWER, NULL, 0);
     return n < 0 ? -1 : 0;
 }
 

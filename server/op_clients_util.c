@@ -264,7 +264,7 @@ static void pack_candidates(msgpack_packer *pk, const PGresult *r, char *ids_out
 }
 
 int clients_duplicates(struct op_ctx *ctx, const char *name, const char *registration_no,
-                       bool as_result, char *ids_out, size_t ids_len)
+                       enum clients_dup_mode mode, char *ids_out, size_t ids_len)
 {
     char limit[24];
     const char *params[3] = {name, registration_no, opu_u64(limit, CLIENTS_DUP_LIMIT)};
@@ -274,10 +274,16 @@ int clients_duplicates(struct op_ctx *ctx, const char *name, const char *registr
     if (!r)
         return -1;
     int n = PQntuples(r);
-    if (as_result) {
+    if (mode == CLIENTS_DUP_ANSWER) {
         msgpack_pack_map(ctx->pk, 1);
         proto_pack_cstr(ctx->pk, "candidates");
         pack_candidates(ctx->pk, r, ids_out, ids_len);
+    } else if (mode == CLIENTS_DUP_COUNT) {
+        msgpack_sbuffer sb;
+        msgpack_packer pk;
+        opu_error_extra_begin(&sb, &pk);
+        pack_candidates(&pk, r, ids_out, ids_len); /* only for the ids */
+        msgpack_sbuffer_destroy(&sb);
     } else if (n > 0) {
         op_fail(ctx, PE_DUPLICATE,
                 "%d similar client%s already exist%s; send force: true to create it anyway", n,

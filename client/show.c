@@ -154,7 +154,22 @@ static const msgpack_object *lookup(const msgpack_object *map, const msgpack_obj
     return NULL;
 }
 
-static struct render_table *build_list(const msgpack_object *items, const msgpack_object *cursor)
+/* A list cell: a nested record that names someone or something ({id, full_name} or {id,
+   name}) shows just the name in tables and CSV; JSON keeps the whole value. */
+static int add_list_value(struct render_table *t, const msgpack_object *o, bool json_nested)
+{
+    if (!json_nested && o && o->type == MSGPACK_OBJECT_MAP) {
+        const msgpack_object *name = proto_map_get(o, "full_name");
+        if (!name)
+            name = proto_map_get(o, "name");
+        if (name && name->type == MSGPACK_OBJECT_STR)
+            return add_value(t, name);
+    }
+    return add_value(t, o);
+}
+
+static struct render_table *build_list(const msgpack_object *items, const msgpack_object *cursor,
+                                       bool json_nested)
 {
     struct columns cols;
     struct render_table *t;
@@ -177,7 +192,7 @@ static struct render_table *build_list(const msgpack_object *items, const msgpac
         }
         for (uint32_t i = 0; i < items->via.array.size; i++)
             for (size_t c = 0; c < cols.n; c++)
-                add_value(t, lookup(&items->via.array.ptr[i], cols.key[c]));
+                add_list_value(t, lookup(&items->via.array.ptr[i], cols.key[c]), json_nested);
     }
     if (cursor && cursor->type == MSGPACK_OBJECT_STR) {
         char footer[300];
@@ -243,13 +258,13 @@ struct render_table *show_build(const msgpack_object *result, bool json_nested)
     if (!result || result->type == MSGPACK_OBJECT_NIL)
         return NULL;
     if (result->type == MSGPACK_OBJECT_ARRAY)
-        return build_list(result, NULL);
+        return build_list(result, NULL, json_nested);
     if (result->type == MSGPACK_OBJECT_MAP) {
         if (result->via.map.size == 0)
             return NULL;
         const msgpack_object *items = proto_map_get(result, "items");
         if (items && items->type == MSGPACK_OBJECT_ARRAY)
-            return build_list(items, proto_map_get(result, "next_cursor"));
+            return build_list(items, proto_map_get(result, "next_cursor"), json_nested);
         return build_record(result, json_nested);
     }
     struct render_table *t = render_table_new(1);

@@ -70,30 +70,28 @@ FIN_GOT=$(count_list "$FINANCE")
 [ "$FIN_GOT" = "$WANT_DIR" ] || fail "finance lists $FIN_GOT clients of $ALL"
 ok "client list: finance $FIN_GOT (basics of all)"
 
-# a client name of the given script that cred's scope holds; owner_id filter when given
-name_like() { # PATTERN [OWNER_ID]
-    local where="archived_at IS NULL AND name ~ '$1'"
-    [ -n "${2:-}" ] && where="$where AND owner_id = $2"
-    sql "SELECT name FROM agency.clients WHERE $where ORDER BY id LIMIT 1"
+# ae_with PATTERN: "username|client name" of an AE's client whose name matches PATTERN, the
+# demo AE's own when there is one (every demo account has the same password).
+ae_with() {
+    sql "SELECT u.username || '|' || c.name FROM agency.clients c JOIN agency.users u ON u.id = c.owner_id
+          WHERE c.archived_at IS NULL AND u.role = 'ae' AND u.active AND c.name ~ '$1'
+          ORDER BY (u.id = $AE_ID) DESC, c.id LIMIT 1"
 }
+PASSWORD=${AE#*:}
 
-# ---- client show by a Chinese and an Arabic name ----
+# ---- client show by a Chinese and an Arabic name, as the AE who owns the client ----
 for script in '[一-龥]' '[؀-ۿ]'; do
-    who=$AE
-    owner=$AE_ID
-    name=$(name_like "$script" "$AE_ID")
-    if [ -z "$name" ]; then # the AE has none in this script: the director sees every client
-        who=$DIRECTOR
-        owner=
-        name=$(name_like "$script")
-    fi
-    [ -n "$name" ] || fail "the demo data has no client named in $script"
+    found=$(ae_with "$script")
+    [ -n "$found" ] || fail "no AE owns a client named in $script"
+    who="${found%%|*}:$PASSWORD"
+    name=${found#*|}
     id=$(sql "SELECT id FROM agency.clients WHERE name = '$name' AND archived_at IS NULL LIMIT 1")
     out=$(ag "$who" -c "client show \"$name\"") || fail "client show \"$name\" as ${who%%:*}"
     echo "$out" | grep -q -- "$name" || fail "client show \"$name\" did not print its name"
-    echo "$out" | grep -Eq "^ *id +\\| +$id\$" || fail "client show \"$name\" showed another id"
+    echo "$out" | grep -Eq "^id +\| $id\$" || fail "client show \"$name\" showed another id"
     echo "$out" | grep -q "^Contacts" || fail "client show has no contacts section"
-    ok "client show \"$name\" as ${who%%:*} (id $id)"
+    echo "$out" | grep -q "^Recent activities" || fail "client show has no activities section"
+    ok "client show \"$name\" as the AE ${who%%:*} (id $id)"
     # JSON: one object with the record, its contacts and activities
     ag "$who" --format json -c "client show $id" | grep -q '^{"client":{' ||
         fail "client show --format json is not one object"
@@ -142,16 +140,14 @@ set -e
 [ $st -ne 0 ] || fail "finance may list activities: $out"
 ok "finance: client show without confidential notes or activities; activity list refused"
 
-# ---- Tab completes a Chinese prefix with what the server offers ----
-who=$AE
-full=$(name_like '^[一-龥]{4,}' "$AE_ID")
-if [ -z "$full" ]; then
-    who=$DIRECTOR
-    full=$(name_like '^[一-龥]{4,}')
-fi
-[ -n "$full" ] || fail "no Chinese client name of four characters or more"
+# ---- Tab completes a Chinese prefix with what the server offers (as the AE who owns it) ----
+found=$(ae_with '^[一-龥]{4,}')
+[ -n "$found" ] || fail "no AE owns a client with a Chinese name of four characters or more"
+who="${found%%|*}:$PASSWORD"
+full=${found#*|}
 prefix=$(printf '%s' "$full" | cut -c1-9) # three characters (UTF-8 bytes, 3 each)
-others=$(sql "SELECT count(*) FROM agency.clients WHERE name LIKE '$prefix%' AND archived_at IS NULL")
+others=$(sql "SELECT count(*) FROM agency.clients c JOIN agency.users u ON u.id = c.owner_id
+               WHERE u.username = '${who%%:*}' AND c.name LIKE '$prefix%' AND c.archived_at IS NULL")
 S=t1
 tmux -L "$SOCK" new-session -d -s "$S" -x 160 -y 40 \
     "cd $WORK && env -i HOME=$WORK PATH=/usr/bin:/bin TERM=xterm LANG=C.UTF-8 NO_COLOR=1 \

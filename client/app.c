@@ -34,6 +34,8 @@ void app_errorf(const struct app *a, const char *fmt, ...)
 void app_print_error(const struct app *a, const struct conn_reply *r)
 {
     const char *msg = r->message[0] ? r->message : "the server refused the request";
+    if (r->code == PE_CONFLICT) /* the one thing to say, whatever the record */
+        msg = "changed by someone else since you read it; run it again";
     put_prefix(a);
     render_text(stderr, msg, strlen(msg));
     fprintf(stderr, " (%s)\n", proto_err_name(r->code));
@@ -45,8 +47,6 @@ void app_print_error(const struct app *a, const struct conn_reply *r)
                     strlen(r->reason[0] ? r->reason : "invalid"));
         fputc('\n', stderr);
     }
-    if (r->code == PE_CONFLICT)
-        fputs("  changed by someone else since you read it; run it again\n", stderr);
 }
 
 enum cmd_status app_call_status(const struct app *a, enum conn_status s, const struct conn_reply *r,

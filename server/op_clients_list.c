@@ -34,28 +34,36 @@ static const char sql_list_by_name[] =
     " ORDER BY c.name, c.id LIMIT $7::int";
 
 /*
- * Search: $8 the query. The score (per mille) of a client is the best of: similarity of the
- * normalised name (an equal name 1000, a name starting with the query 950, containing it 850),
- * of the legal name, the registration number (equal 1000, containing it 700) and of a live
- * contact's name (90 % of its own score). At least 300 to be listed. Keyset: after ($6 score,
- * $9 id) in (score desc, id) order.
+ * Search: $8 the normalised query, $10 its registration-number form, $11 the same when it is
+ * long enough (4+) to search inside registration numbers, else NULL. Candidates come from the
+ * trigram indexes (similar or containing names, legal names, contact names; equal or
+ * containing registration numbers). The score (per mille) of a candidate is the best of: the
+ * similarity of its normalised name (equal 1000, starting with the query 950, containing it
+ * 850), of its legal name, of its registration number (equal 1000, containing it 700) and of a
+ * live contact's name (90 % of that contact's score). At least 300 to be listed. Keyset: after
+ * ($6 score, $9 id) in (score desc, id) order.
  */
 static const char sql_list_search[] =
-    "WITH q AS (SELECT agency.normalize_name($8) AS n, agency.normalize_regno($8) AS r),"
+    "WITH cm AS (SELECT k.client_id, max(greatest(similarity(k.name_norm, $8),"
+    "     CASE WHEN k.name_norm = $8 THEN 1 WHEN strpos(k.name_norm, $8) > 0 THEN 0.85"
+    "     ELSE 0 END)) AS s"
+    "   FROM agency.contacts k WHERE k.archived_at IS NULL"
+    "   AND (k.name_norm % $8 OR k.name_norm LIKE '%' || $8 || '%') GROUP BY k.client_id),"
+    " cand AS (SELECT c.id FROM agency.clients c WHERE c.name_norm % $8"
+    "   OR c.name_norm LIKE '%' || $8 || '%' OR c.legal_norm % $8"
+    "   OR c.legal_norm LIKE '%' || $8 || '%' OR c.reg_norm = $10"
+    "   OR c.reg_norm LIKE '%' || $11 || '%'"
+    "   UNION SELECT cm.client_id FROM cm),"
     " m AS (SELECT c.id, round(1000 * greatest("
-    "   similarity(c.name_norm, q.n),"
-    "   CASE WHEN c.name_norm = q.n THEN 1 WHEN starts_with(c.name_norm, q.n) THEN 0.95"
-    "     WHEN strpos(c.name_norm, q.n) > 0 THEN 0.85 ELSE 0 END,"
-    "   similarity(c.legal_norm, q.n) * 0.95,"
-    "   CASE WHEN strpos(c.legal_norm, q.n) > 0 THEN 0.8 ELSE 0 END,"
-    "   CASE WHEN c.reg_norm = q.r THEN 1"
-    "     WHEN length(q.r) >= 4 AND strpos(c.reg_norm, q.r) > 0 THEN 0.7 ELSE 0 END,"
-    "   0.9 * (SELECT max(greatest(similarity(k.name_norm, q.n),"
-    "       CASE WHEN k.name_norm = q.n THEN 1 WHEN strpos(k.name_norm, q.n) > 0 THEN 0.85"
-    "       ELSE 0 END))"
-    "     FROM agency.contacts k WHERE k.client_id = c.id AND k.archived_at IS NULL)"
-    "   ))::int AS score"
-    "   FROM agency.clients c CROSS JOIN q JOIN agency.users u ON u.id = c.owner_id"
+    "   similarity(c.name_norm, $8),"
+    "   CASE WHEN c.name_norm = $8 THEN 1 WHEN starts_with(c.name_norm, $8) THEN 0.95"
+    "     WHEN strpos(c.name_norm, $8) > 0 THEN 0.85 ELSE 0 END,"
+    "   similarity(c.legal_norm, $8) * 0.95,"
+    "   CASE WHEN strpos(c.legal_norm, $8) > 0 THEN 0.8 ELSE 0 END,"
+    "   CASE WHEN c.reg_norm = $10 THEN 1 WHEN strpos(c.reg_norm, $11) > 0 THEN 0.7 ELSE 0 END,"
+    "   0.9 * cm.s))::int AS score"
+    "   FROM cand JOIN agency.clients c ON c.id = cand.id JOIN agency.users u ON u.id = c.owner_id"
+    "   LEFT JOIN cm ON cm.client_id = c.id"
     "   WHERE" LIST_FILTERS ")"
     " SELECT" LIST_COLUMNS ", (m.score / 10)::int AS similarity,"
     " 'q,' || m.score || ',' || c.id AS _cursor"
@@ -64,18 +72,22 @@ static const char sql_list_search[] =
     " AND ($6::int IS NULL OR m.score < $6::int OR (m.score = $6::int AND c.id > $9::bigint))"
     " ORDER BY m.score DESC, c.id LIMIT $7::int";
 
-static const char sql_has_text[] = "SELECT agency.normalize_name($1) <> '' AS ok";
+static const char sql_normalise[] =
+    "SELECT agency.normalize_name($1) AS n, agency.normalize_regno($1) AS r";
 
-/* The query must hold a letter or digit once normalised. 0, or -1 with invalid q. */
-static int check_query(struct op_ctx *ctx, const char *q)
+/* The query's normalised forms into n (name) and r (registration number, "" for none); the
+ * query must hold a letter or digit once normalised. 0, or -1 with invalid q. */
+static int normalise_query(struct op_ctx *ctx, const char *q, char *n, char *r, size_t size)
 {
     const char *params[1] = {q};
-    PGresult *r = db_one(ctx, sql_has_text, 1, params, "no such query");
-    if (!r)
+    PGresult *res = db_one(ctx, sql_normalise, 1, params, "no such query");
+    if (!res)
         return -1;
-    bool ok = opu_true(r, 0, "ok");
-    PQclear(r);
-    return ok ? 0 : op_invalid(ctx, "q", "has no letters or digits to search for");
+    const char *qn = db_get(res, 0, "n"), *qr = db_get(res, 0, "r");
+    snprintf(n, size, "%s", qn ? qn : "");
+    snprintf(r, size, "%s", qr ? qr : "");
+    PQclear(res);
+    return n[0] ? 0 : op_invalid(ctx, "q", "has no letters or digits to search for");
 }
 
 int op_client_list(struct op_ctx *ctx)
@@ -85,23 +97,26 @@ int op_client_list(struct op_ctx *ctx)
     int ncur = clients_cursor(ctx, q ? 'q' : 'n', cur);
     if (ncur < 0 || (q && ncur != 0 && ncur != 2) || (!q && ncur > 1))
         return ncur < 0 ? -1 : op_invalid(ctx, "cursor", "is not a cursor of this list");
-    if (q && check_query(ctx, q) < 0)
+    char qn[1024] = "", qr[1024] = "";
+    if (q && normalise_query(ctx, q, qn, qr, sizeof qn) < 0)
         return -1;
     int limit = clients_limit(ctx);
     char c0[24], c1[24], lim[24];
     snprintf(c0, sizeof c0, "%lld", (long long)cur[0]);
     snprintf(c1, sizeof c1, "%lld", (long long)cur[1]);
-    const char *params[9] = {op_text(ctx, "tier"),
-                             op_text(ctx, "status"),
-                             op_text(ctx, "owner_id"),
-                             op_text(ctx, "team_id"),
-                             op_text(ctx, "archived"),
-                             ncur ? c0 : NULL,
-                             opu_u64(lim, (uint64_t)limit + 1),
-                             q,
-                             ncur ? c1 : NULL};
+    const char *params[11] = {op_text(ctx, "tier"),
+                              op_text(ctx, "status"),
+                              op_text(ctx, "owner_id"),
+                              op_text(ctx, "team_id"),
+                              op_text(ctx, "archived"),
+                              ncur ? c0 : NULL,
+                              opu_u64(lim, (uint64_t)limit + 1),
+                              qn,
+                              ncur ? c1 : NULL,
+                              qr[0] ? qr : NULL,
+                              strlen(qr) >= 4 ? qr : NULL};
     PGresult *r =
-        q ? db_exec(ctx, sql_list_search, 9, params) : db_exec(ctx, sql_list_by_name, 7, params);
+        q ? db_exec(ctx, sql_list_search, 11, params) : db_exec(ctx, sql_list_by_name, 7, params);
     if (!r)
         return -1;
     clients_pack_page(ctx->pk, r, limit);

@@ -284,6 +284,16 @@ int dbpool_submit(struct dbjob *job)
     return 0;
 }
 
+void dbpool_post(struct dbjob *job)
+{
+    pthread_mutex_lock(&pool.mu);
+    jobq_push(&pool.done, job);
+    pthread_mutex_unlock(&pool.mu);
+    uint64_t one = 1;
+    ssize_t n = write(pool.efd, &one, sizeof(one));
+    (void)n;
+}
+
 struct dbjob *dbpool_take_done(void)
 {
     pthread_mutex_lock(&pool.mu);

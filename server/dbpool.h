@@ -13,7 +13,7 @@
 #include "config.h"
 #include "op.h"
 
-enum dbjob_kind { DBJOB_REQUEST = 0, DBJOB_SEAL };
+enum dbjob_kind { DBJOB_REQUEST = 0, DBJOB_SEAL, DBJOB_NOTIFY };
 
 /* One request for a worker. The I/O thread fills the request part and gives the job away with
    dbpool_submit; it gets it back from dbpool_take_done with the answer filled in. */
@@ -32,8 +32,9 @@ struct dbjob {
     char preset_message[128];
     uint64_t request_id;
     struct timespec started; /* CLOCK_MONOTONIC at dispatch */
+    uint64_t notify_user; /* DBJOB_NOTIFY: the user whose connections get answer */
     /* answer */
-    msgpack_sbuffer answer; /* one whole framed response */
+    msgpack_sbuffer answer; /* one whole framed response (or notification) */
     enum proto_err err;
     enum session_action sess_action;
     struct session_info sess_new;
@@ -56,6 +57,8 @@ bool dbpool_can_submit(void);
 /* Queues a job (ownership moves to the pool). 0, or -1 when the queue is full (ownership
    stays with the caller). */
 int dbpool_submit(struct dbjob *job);
+/* Hands a finished job to the I/O thread from any thread (the notify listener's events). */
+void dbpool_post(struct dbjob *job);
 /* The next finished job (ownership moves to the caller), or NULL. */
 struct dbjob *dbpool_take_done(void);
 /* Jobs queued or running. */

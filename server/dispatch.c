@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "notify.h"
 #include "ratelimit.h"
 
 static uint64_t dispatch_request_seq;
@@ -411,4 +412,21 @@ void dispatch_complete(struct dbjob *job, uint64_t now_ms)
     dbjob_free(job);
     if (held)
         conn_resume(c, now_ms);
+}
+
+void dispatch_notify(struct dbjob *job)
+{
+    unsigned delivered = 0;
+    for (unsigned i = 0; i < conn_capacity(); i++) {
+        struct conn *c = conn_at(i);
+        if (c && c->state == CONN_OPEN && c->sess.session_id != 0 &&
+            c->sess.user_id == job->notify_user && !c->close_after_flush) {
+            conn_send(c, job->answer.data, job->answer.size);
+            delivered++;
+        }
+    }
+    notify_count(delivered);
+    log_debug("event=notify user=%llu connections=%u", (unsigned long long)job->notify_user,
+              delivered);
+    dbjob_free(job);
 }

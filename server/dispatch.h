@@ -21,6 +21,8 @@ enum dispatch_result dispatch_frame(struct conn *c, const uint8_t *payload, size
 /* Delivers a finished job to its connection (or drops it if the connection is gone);
    takes ownership of job. */
 void dispatch_complete(struct dbjob *job, uint64_t now_ms);
+/* Sends an event (DBJOB_NOTIFY) to every logged-in connection of its user; frees job. */
+void dispatch_notify(struct dbjob *job);
 /* Queues an error answer on c; field/reason only for invalid (may be NULL). */
 void dispatch_send_error(struct conn *c, uint32_t msgid, enum proto_err code, const char *message,
                          const char *field, const char *reason);

@@ -20,6 +20,7 @@
 #include "dbpool.h"
 #include "dispatch.h"
 #include "log.h"
+#include "notify.h"
 #include "ratelimit.h"
 #include "tls.h"
 
@@ -165,6 +166,10 @@ static void loop_completions(uint64_t now)
         if (job->kind == DBJOB_SEAL) {
             lp.seal_pending = false;
             dbjob_free(job);
+            continue;
+        }
+        if (job->kind == DBJOB_NOTIFY) {
+            dispatch_notify(job);
             continue;
         }
         dispatch_complete(job, now);
@@ -350,6 +355,7 @@ int loop_run(const struct config *cfg, int listen_fd)
             break;
     }
     conn_table_free();
+    notify_stop(); /* before the pool: the listener posts into its completion queue */
     dbpool_stop();
     close(lp.sig_fd);
     close(lp.epfd);

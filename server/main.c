@@ -13,6 +13,7 @@
 #include "dbpool.h"
 #include "log.h"
 #include "loop.h"
+#include "notify.h"
 #include "sqlapi.h"
 #include "tls.h"
 
@@ -259,6 +260,12 @@ static int run_server(const struct config *cfg)
     int fd = loop_listen(cfg, err, sizeof(err));
     if (fd < 0) {
         log_error("event=fatal reason=listen error=%s", log_quote(q, sizeof(q), err));
+        dbpool_stop();
+        return 1;
+    }
+    if (notify_start(cfg, err, sizeof(err)) < 0) {
+        log_error("event=fatal reason=notify error=%s", log_quote(q, sizeof(q), err));
+        close(fd);
         dbpool_stop();
         return 1;
     }

@@ -125,6 +125,16 @@ static enum cmd_status rewrite(struct app *a, const struct meta_op *op, char *co
             return CMD_USAGE;
         }
         if (m->conv == CV_SAME) {
+            char name[64], why[160];
+            snprintf(name, sizeof(name), "%s", m->to + 2);
+            for (char *p = name; *p; p++)
+                if (*p == '-')
+                    *p = '_';
+            const struct meta_arg *arg = meta_arg_find(op, name);
+            if (arg && grammar_check(arg, value, why, sizeof(why)) < 0) {
+                app_errorf(a, "--%s %s", m->from, why); /* named as the person typed it */
+                return CMD_USAGE;
+            }
             if (push(out, m->to) < 0 || push(out, value) < 0)
                 return CMD_FAILED;
             continue;

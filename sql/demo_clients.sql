@@ -513,15 +513,26 @@ UPDATE demo_row r
    AND pg_temp.demo_num(r.slug || ':handover') % 3 = 0;
 
 -- ---------------------------------------------------------------------------------------
--- Clients and the history of their owners. The history trigger stamps now(); the demo's
--- history reaches back to each client's creation and handover, so it is written here with
--- the trigger off for these inserts (inside this transaction: a failure restores it).
+-- Clients and the history of their owners. The triggers that keep the history stamp now();
+-- the demo's history reaches back to each client's creation and handover, so it is written
+-- here with those triggers (the enabled ones on clients whose function writes client_owners)
+-- off for these inserts. All inside this transaction: a failure leaves them as they were.
 -- ---------------------------------------------------------------------------------------
+CREATE TEMP TABLE demo_history_trigger ON COMMIT DROP AS
+SELECT t.tgname::text AS name
+  FROM pg_trigger t
+  JOIN pg_proc p ON p.oid = t.tgfoid
+ WHERE t.tgrelid = 'agency.clients'::regclass AND NOT t.tgisinternal AND t.tgenabled <> 'D'
+   AND p.prosrc ~* 'client_owners'
+   AND EXISTS (SELECT 1 FROM demo_row);
+
 DO $$
+DECLARE
+    t text;
 BEGIN
-    IF EXISTS (SELECT 1 FROM demo_row) THEN
-        ALTER TABLE agency.clients DISABLE TRIGGER clients_keep_owners;
-    END IF;
+    FOR t IN SELECT name FROM demo_history_trigger LOOP
+        EXECUTE format('ALTER TABLE agency.clients DISABLE TRIGGER %I', t);
+    END LOOP;
 END $$;
 
 WITH ins AS (
@@ -566,10 +577,12 @@ SELECT h.client_id, h.owner_id, h.valid_from, h.valid_to, h.assigned_by, h.reaso
  ORDER BY h.client_id, h.valid_from;
 
 DO $$
+DECLARE
+    t text;
 BEGIN
-    IF EXISTS (SELECT 1 FROM demo_row) THEN
-        ALTER TABLE agency.clients ENABLE TRIGGER clients_keep_owners;
-    END IF;
+    FOR t IN SELECT name FROM demo_history_trigger LOOP
+        EXECUTE format('ALTER TABLE agency.clients ENABLE TRIGGER %I', t);
+    END LOOP;
 END $$;
 
 -- ---------------------------------------------------------------------------------------

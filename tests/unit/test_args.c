@@ -13,21 +13,14 @@
 static const char *const colours[] = {"red", "green", "blue", NULL};
 
 static const struct arg_spec all_args[] = {
-    {"name", ARG_STR, false, 1, 10, NULL},
-    {"notes", ARG_TEXT, false, 0, 20, NULL},
-    {"secret", ARG_SECRET, false, 8, 16, NULL},
-    {"count", ARG_U64, false, 1, 500, NULL},
-    {"delta", ARG_I64, false, -100, 100, NULL},
-    {"flag", ARG_BOOL, false, 0, 0, NULL},
-    {"id", ARG_ID, false, 1, INT64_MAX, NULL},
-    {"colour", ARG_ENUM, false, 0, 0, colours},
-    {"day", ARG_DATE, false, 0, 0, NULL},
-    {"at", ARG_TIMESTAMP, false, 0, 0, NULL},
-    {"ids", ARG_ID_LIST, false, 1, 3, NULL},
-    {"nets", ARG_CIDR_LIST, false, 0, 2, NULL},
-    {"key", ARG_UUID, false, 0, 0, NULL},
-    {"must", ARG_STR, true, 1, 5, NULL},
-    {NULL, 0, false, 0, 0, NULL},
+    {"name", ARG_STR, false, 1, 10, NULL},      {"notes", ARG_TEXT, false, 0, 20, NULL},
+    {"secret", ARG_SECRET, false, 8, 16, NULL}, {"count", ARG_U64, false, 1, 500, NULL},
+    {"delta", ARG_I64, false, -100, 100, NULL}, {"flag", ARG_BOOL, false, 0, 0, NULL},
+    {"id", ARG_ID, false, 1, INT64_MAX, NULL},  {"colour", ARG_ENUM, false, 0, 0, colours},
+    {"day", ARG_DATE, false, 0, 0, NULL},       {"at", ARG_TIMESTAMP, false, 0, 0, NULL},
+    {"ids", ARG_ID_LIST, false, 1, 3, NULL},    {"nets", ARG_CIDR_LIST, false, 0, 2, NULL},
+    {"key", ARG_UUID, false, 0, 0, NULL},       {"must", ARG_STR, true, 1, 5, NULL},
+    {"rows", ARG_MAP_LIST, false, 1, 2, NULL},  {NULL, 0, false, 0, 0, NULL},
 };
 
 static const struct op test_op = {"test.op", NULL, ROLES_ALL, 0, all_args, "test"};
@@ -310,6 +303,34 @@ static void test_cidr_lists(void **state)
     expect_fail(f, "nets", "list of networks");
 }
 
+static void test_map_lists(void **state)
+{
+    struct fixture *f = *state;
+    begin(f, 1), key(f, "rows"), msgpack_pack_array(&f->pk, 2);
+    msgpack_pack_map(&f->pk, 1), key(f, "name"), str(f, "A");
+    msgpack_pack_map(&f->pk, 0);
+    assert_true(run(f));
+    const struct arg_val *v = &f->args.v[idx("rows")];
+    assert_true(v->present);
+    /* the rows come back re-encoded as MessagePack, ready for the handler to walk */
+    msgpack_object back;
+    msgpack_zone *z = msgpack_zone_new(1024);
+    assert_int_equal(msgpack_unpack(v->text, v->len, NULL, z, &back), MSGPACK_UNPACK_SUCCESS);
+    assert_int_equal(back.type, MSGPACK_OBJECT_ARRAY);
+    assert_int_equal(back.via.array.size, 2);
+    assert_int_equal(back.via.array.ptr[0].type, MSGPACK_OBJECT_MAP);
+    msgpack_zone_free(z);
+    begin(f, 1), key(f, "rows"), msgpack_pack_array(&f->pk, 3);
+    for (int i = 0; i < 3; i++)
+        msgpack_pack_map(&f->pk, 0);
+    expect_fail(f, "rows", "1 to 2 items");
+    begin(f, 1), key(f, "rows"), msgpack_pack_array(&f->pk, 2);
+    msgpack_pack_map(&f->pk, 0), str(f, "not a map");
+    expect_fail(f, "rows", "item 2 is not");
+    begin(f, 1), key(f, "rows"), msgpack_pack_map(&f->pk, 0);
+    expect_fail(f, "rows", "list of maps");
+}
+
 static void test_keys(void **state)
 {
     struct fixture *f = *state;
@@ -432,6 +453,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_uuid, setup, teardown),
         cmocka_unit_test_setup_teardown(test_id_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cidr_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_idempotency_key, setup, teardown),
         cmocka_unit_test(test_helpers),

@@ -37,6 +37,8 @@ start_client() {
     wait_for "^${1%%:*}@agency>"
 }
 screen() { tmux -L "$SOCK" capture-pane -p -t "$S"; }
+# The whole window including what scrolled off: other tests add rows to the shared stack.
+scrollback() { tmux -L "$SOCK" capture-pane -p -S - -t "$S"; }
 keys() { tmux -L "$SOCK" send-keys -t "$S" -- "$@"; }
 # The line the cursor is on.
 cursor_line() {
@@ -77,8 +79,9 @@ wait_for "^ae +director +finance +manager"
 keys "ma" Tab
 wait_line "$P user list --role manager"
 keys Enter
-wait_for "fatima\.haddad"
-screen | grep -q "giulia\.rossi" && fail "--role manager listed an AE"
+wait_line "$P" # the whole answer is out and the prompt is back
+scrollback | grep -q "fatima\.haddad" || fail "--role manager did not list fatima.haddad"
+scrollback | grep -q "giulia\.rossi" && fail "--role manager listed an AE"
 
 # dashed verbs and the flags of another operation
 keys C-l "user res" Tab

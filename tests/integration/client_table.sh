@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # client_table.sh - tables in the agency client at a terminal (tmux): aligned columns with
-# Chinese, Arabic and Turkish names, the expanded view in a narrow terminal, the pager, colour
-# and NO_COLOR, and CSV/JSON for scripts.
+# Chinese, Arabic, Turkish and combining-mark names, the expanded view in a narrow terminal, the
+# pager, colour and NO_COLOR, and CSV/JSON for scripts. The stack is shared with tests that add
+# wide rows, so the tables checked here list a branch of this test's own.
 set -eu
 
 : "${AGENCY_STACK_ENV:?AGENCY_STACK_ENV must name the stack.env of the test stack}"
@@ -69,75 +70,111 @@ widths() {
     while IFS= read -r l; do printf '%s' "$l" | LC_ALL=C.UTF-8 wc -L; done
 }
 
-# 1. a wide terminal (400 columns, wider than any list here): one aligned table; Chinese (2 columns a character), Arabic and Turkish
-#    names keep every column separator at the same screen column
+run() { HOME=$WORK AGENCY_PASSWORD=$PASSWORD "$AGENCY_BIN" -U "$D" "$@" </dev/null; }
+
+# 0. this test's own branch with six users: Chinese (two columns a character), Arabic (kept in
+#    logical order), Turkish, a name spelt with combining marks (zero columns) and two plain ones
+T=$(( ($(date +%s) * 1000 + $$) % 1000000 ))
+run --format json -c "branch add 'Table $T' Ankara Europe/Istanbul" >"$WORK/branch.json" ||
+    fail "could not create the test's branch: $(cat "$WORK/branch.json")"
+B=$(sed -nE 's/^\{"id":([0-9]+),.*/\1/p' "$WORK/branch.json")
+[ -n "$B" ] || fail "no id in the branch answer: $(cat "$WORK/branch.json")"
+ZOE=$'Zoe\xcc\x88 Nguye\xcc\x82\xcc\x83n' # e + U+0308; e + U+0302 + U+0303
+add_user() { # username full_name role
+    printf "user add t%s.%s '%s' t%s.%s@table-test.agency.example %s %s --password agency-table-2026\n" \
+        "$T" "$1" "$2" "$T" "$1" "$3" "$B"
+}
+{
+    add_user zhang "Zhang Min 张敏" ae
+    add_user layla "Layla Mansour ليلى منصور" ae
+    add_user mehmet "Mehmet Yılmaz" manager
+    add_user zoe "$ZOE" finance
+    add_user ann "Ann Lee" ae
+    add_user bob "Bob Stone" ae
+} >"$WORK/users.agency"
+run -f "$WORK/users.agency" >"$WORK/users.out" 2>&1 || fail "could not add the users: $(cat "$WORK/users.out")"
+LIST="user list --branch-id $B"
+
+# 1. a wide terminal: one aligned table; the Chinese, Arabic, Turkish and combining-mark names
+#    keep every column separator at the same screen column
 start_client 400 40 "NO_COLOR=1"
-keys "user list" Enter
-wait_for "^\([0-9]+ rows\)$"
+keys "$LIST" Enter
+wait_for "^\(6 rows\)$"
 screen | grep -Eq "^ +id +\| +username +\| +full_name +\|" || fail "no aligned header"
 screen | grep -Eq "^-+\+-+\+" || fail "no separator line"
-screen | grep -q "Zhang Min 张敏" || fail "Chinese name missing or cut"
-screen | grep -q "Layla Mansour ليلى منصور" || fail "Arabic name missing, cut or reordered"
-screen | grep -q "Mehmet Yılmaz" || fail "Turkish name missing"
-ROWS=$(screen | grep -E "^ +[0-9]+ \| " || true)
-[ "$(printf '%s\n' "$ROWS" | wc -l)" -ge 9 ] || fail "fewer than 9 user rows"
-# the screen column of the 3rd and of the last '|' is the same on every row and the header
-for n in 3 13; do
-    cols=$( (screen | grep -E "^ +id +\|"; printf '%s\n' "$ROWS") |
+screen | grep -q "| Zhang Min 张敏 " || fail "Chinese name missing or cut"
+screen | grep -q "| Layla Mansour ليلى منصور " || fail "Arabic name missing, cut or reordered"
+screen | grep -q "| Mehmet Yılmaz " || fail "Turkish name missing"
+screen | grep -q "| $ZOE " || fail "combining marks missing or split from their letters"
+HEADER=$(screen | grep -E "^ +id +\|")
+ROWS=$(screen | grep -E "^ +[0-9]+ \| t$T\." || true)
+[ "$(printf '%s\n' "$ROWS" | wc -l)" -eq 6 ] || fail "not the 6 user rows of the test's branch"
+# the screen column of the 3rd (after full_name) and of the last '|' is the same on every row
+# and the header
+LAST=$(printf '%s' "$HEADER" | tr -cd '|' | wc -c)
+[ "$LAST" -ge 4 ] || fail "the header has $LAST column separators"
+for n in 3 "$LAST"; do
+    cols=$(printf '%s\n%s\n' "$HEADER" "$ROWS" |
         sed -E "s/^(([^|]*\|){$n}).*/\1/" | widths | sort -u | wc -l)
     [ "$cols" -eq 1 ] || fail "separator $n is not aligned across rows"
 done
 keys "quit" Enter
 wait_for "^EXIT=0$"
 
-# 2. a narrow terminal: the same list switches to the expanded record view
+# 2. a narrow terminal: the same list switches to the expanded record view, no line wider
+#    than the terminal
 start_client 80 200 "NO_COLOR=1"
-keys "user list --role ae" Enter
-wait_for "^-\[ RECORD 1 \]-+\+-+$"
-wait_for "^full_name +\| Zhang Min 张敏$"
+keys "$LIST" Enter
+wait_for "^-\[ RECORD 6 \]-+(\+-+)?$"
+screen | grep -Eq "^-\[ RECORD 1 \]-+(\+-+)?$" || fail "no first record line"
+screen | grep -Eq "^full_name +\| Zhang Min 张敏$" || fail "Chinese name missing in the record view"
+screen | grep -Eq "^full_name +\| Layla Mansour ليلى منصور$" || fail "Arabic name in the record view"
 screen | grep -E "^-\[ RECORD" | widths | awk '$1 > 80 { exit 1 }' || fail "a record line is wider than the terminal"
 keys "quit" Enter
 wait_for "^EXIT=0$"
 
 # 3. the pager: only when the output is taller than the window, never with --no-pager
-start_client 120 30 "NO_COLOR=1 PAGER='sed s/^/PAGED:/'"
-keys "user list" Enter
-wait_for "^PAGED:version +\| [0-9]+$"
-keys C-l "branch list" Enter
-wait_for "^ +3 \| Shanghai +\|"
-screen | grep -q "PAGED:.*Shanghai" && fail "short output went through the pager"
+start_client 120 12 "NO_COLOR=1 PAGER='sed s/^/PAGED:/'"
+keys "$LIST" Enter
+wait_for "^PAGED:(version +\| [0-9]+|\(6 rows\))$"
+keys C-l "$LIST --role finance" Enter
+wait_for "t$T\.zoe"
+screen | grep -q "PAGED:" && fail "short output went through the pager"
 keys "quit" Enter
 wait_for "^EXIT=0$"
-start_client 120 30 "NO_COLOR=1 PAGER='sed s/^/PAGED:/'" --no-pager
-keys "user list" Enter
-wait_for "^\([0-9]+ rows\)$|^version +\\| [0-9]+$"
+start_client 120 12 "NO_COLOR=1 PAGER='sed s/^/PAGED:/'" --no-pager
+keys "$LIST" Enter
+wait_for "^\(6 rows\)$|^version +\\| [0-9]+$"
 screen | grep -q "PAGED:" && fail "--no-pager still paged"
 keys "quit" Enter
 wait_for "^EXIT=0$"
 
 # 4. colour: bold headers on a terminal, none with NO_COLOR (any value)
-start_client 250 40 "PAGER=cat"
-keys "branch list" Enter
-wait_for "Shanghai"
-tmux -L "$SOCK" capture-pane -e -p -t "$S" | grep -q $'\e\[1m *name' || fail "no bold header on a terminal"
+start_client 400 40 "PAGER=cat"
+keys "$LIST" Enter
+wait_for "^\(6 rows\)$"
+tmux -L "$SOCK" capture-pane -e -p -t "$S" | grep -q $'\e\[1m *username' || fail "no bold header on a terminal"
 keys "quit" Enter
 wait_for "^EXIT=0$"
-start_client 250 40 "NO_COLOR= PAGER=cat"
-keys "branch list" Enter
-wait_for "Shanghai"
+start_client 400 40 "NO_COLOR= PAGER=cat"
+keys "$LIST" Enter
+wait_for "^\(6 rows\)$"
 tmux -L "$SOCK" capture-pane -e -p -t "$S" | grep -q $'\e\[1m' && fail "colour despite NO_COLOR"
 keys "quit" Enter
 wait_for "^EXIT=0$"
 
 # 5. scripts: CSV and JSON from the same table, no colour and no pager when piped
-run() { HOME=$WORK AGENCY_PASSWORD=$PASSWORD "$AGENCY_BIN" -U "$D" "$@" </dev/null; }
-run --format csv -c "user list --role ae" >"$WORK/ae.csv" || fail "csv run failed"
+run --format csv -c "$LIST --role ae" >"$WORK/ae.csv" || fail "csv run failed"
 head -1 "$WORK/ae.csv" | grep -q "^id,username,full_name,role," || fail "CSV header: $(head -1 "$WORK/ae.csv")"
-grep -q ",zhang.min,Zhang Min 张敏,ae," "$WORK/ae.csv" || fail "CSV row for zhang.min"
+grep -q ",t$T.zhang,Zhang Min 张敏,ae," "$WORK/ae.csv" || fail "CSV row for t$T.zhang"
+[ "$(wc -l <"$WORK/ae.csv")" -eq 5 ] || fail "CSV: not a header and the branch's 4 AEs"
 grep -q $'\e' "$WORK/ae.csv" && fail "escape codes in piped CSV"
-run --format json -c "user get 7" >"$WORK/u.json" || fail "json run failed"
-grep -q '^{"id":7,' "$WORK/u.json" || fail "JSON record: $(cat "$WORK/u.json")"
+Z=$(sed -nE "s/^([0-9]+),t$T\.zhang,.*/\1/p" "$WORK/ae.csv")
+run --format json -c "user get $Z" >"$WORK/u.json" || fail "json run failed"
+grep -q "^{\"id\":$Z," "$WORK/u.json" || fail "JSON record: $(cat "$WORK/u.json")"
+grep -q '"full_name":"Zhang Min 张敏"' "$WORK/u.json" || fail "JSON text: $(cat "$WORK/u.json")"
 grep -q '"active":true' "$WORK/u.json" || fail "JSON booleans are not typed"
 AGENCY_FORMAT=json run -c "branch list" >"$WORK/b.json" || fail "AGENCY_FORMAT run failed"
 grep -q '^\[{"id":' "$WORK/b.json" || fail "JSON list: $(cat "$WORK/b.json")"
+grep -q "\"name\":\"Table $T\"" "$WORK/b.json" || fail "JSON list lacks the test's branch"
 echo "client_table: ok"

@@ -226,7 +226,7 @@ static enum cmd_status flush_chunk(struct import *im)
 
 /* client.import_commit {import_id, dry_run, skip_bad}; *imported from the answer. The check
    (dry_run) always skips bad rows, so that it answers the list of errors, not a refusal. */
-static enum cmd_status commit(struct import *im, bool dry_run, uint64_t *imported)
+static enum cmd_status commit(struct import *im, bool dry_run, uint64_t *imported, bool *refused)
 {
     msgpack_sbuffer sb;
     msgpack_packer pk;
@@ -237,8 +237,12 @@ static enum cmd_status commit(struct import *im, bool dry_run, uint64_t *importe
     proto_kv_u64(&pk, "import_id", im->import_id);
     proto_kv_bool(&pk, "dry_run", dry_run);
     proto_kv_bool(&pk, "skip_bad", dry_run || im->o.skip_bad);
-    enum cmd_status st = call(im, "client.import_commit", &sb, &r);
+    char err[256];
+    enum conn_status s = conn_call(im->a->conn, "client.import_commit", sb.data, sb.size, true, &r,
+                                   err, sizeof(err));
     msgpack_sbuffer_destroy(&sb);
+    *refused = s == CONN_ERROR && r.code == PE_INVALID && strcmp(r.field, "rows") == 0;
+    enum cmd_status st = *refused ? CMD_FAILED : app_call_status(im->a, s, &r, err);
     *imported = 0;
     if (st == CMD_OK) {
         proto_get_u64(r.result, "imported", imported, 0, UINT64_MAX);
@@ -558,18 +562,41 @@ static enum cmd_status stage_all(struct import *im, struct csv_reader *r, size_t
     return st;
 }
 
-/* After staging: check on the server, then commit or report. */
-static enum cmd_status finish(struct import *im)
+/* Rows with at least one error. */
+static size_t bad_rows(struct import *im)
 {
-    uint64_t imported = 0;
-    enum cmd_status st = commit(im, true, &imported);
-    if (st != CMD_OK)
-        return st;
     size_t bad = 0;
     qsort(im->errs, im->nerrs, sizeof(*im->errs), by_line);
     for (size_t i = 0; i < im->nerrs; i++)
         if (i == 0 || im->errs[i].line != im->errs[i - 1].line)
             bad++;
+    return bad;
+}
+
+/* After staging: commit at once when that can only do what was asked (--skip-bad, or no
+   error seen yet: the server refuses a batch with bad rows as a whole); otherwise, or after
+   such a refusal, a dry run lists every bad row (duplicates within the file included). */
+static enum cmd_status finish(struct import *im)
+{
+    uint64_t imported = 0;
+    bool refused = false;
+    enum cmd_status st;
+    if (!im->o.dry_run && (im->o.skip_bad || im->nerrs == 0)) {
+        st = commit(im, false, &imported, &refused);
+        if (st == CMD_OK) {
+            size_t bad = bad_rows(im);
+            print_errors(im);
+            say(im, "Imported %llu client%s%s.", (unsigned long long)imported,
+                imported == 1 ? "" : "s", bad ? "; the rows above were skipped" : "");
+            return CMD_OK;
+        }
+        if (!refused)
+            return st;
+    }
+    st = commit(im, true, &imported, &refused);
+    if (st != CMD_OK)
+        return st;
+    size_t bad = bad_rows(im);
     size_t good = im->rows > bad ? im->rows - bad : 0;
     if (bad && !im->o.skip_bad) {
         print_errors(im);
@@ -579,19 +606,10 @@ static enum cmd_status finish(struct import *im)
             bad, im->rows);
         return CMD_FAILED;
     }
-    if (im->o.dry_run) {
-        print_errors(im);
-        say(im, "Dry run: %zu rows would be imported%s; nothing was changed.", good,
-            bad ? ", the rows above skipped" : "");
-        return bad && !good ? CMD_FAILED : CMD_OK;
-    }
-    st = commit(im, false, &imported);
-    if (st != CMD_OK)
-        return st;
     print_errors(im);
-    say(im, "Imported %llu clients%s.", (unsigned long long)imported,
-        bad ? "; the rows above were skipped" : "");
-    return CMD_OK;
+    say(im, "Dry run: %zu rows would be imported%s; nothing was changed.", good,
+        bad ? ", the rows above skipped" : "");
+    return bad && !good ? CMD_FAILED : CMD_OK;
 }
 
 enum cmd_status import_run(struct app *a, char *const *words, size_t n)

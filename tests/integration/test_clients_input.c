@@ -342,6 +342,20 @@ static void test_invalid_arguments_store_nothing(void **state)
     contact_cases(c, &b, cid, contact);
     activity_cases(c, &b, cid);
     import_cases(c);
+    /* the hand-over argument of user.deactivate */
+    it_conn *dir = it_session("AGENCY_DEMO_DIRECTOR", NULL);
+    char spare[64];
+    /* a throwaway account (users are not client data, the snapshot stays comparable), so
+       that a wrongly accepted request deactivates nobody that matters */
+    unsigned long long leaver =
+        it_create_user(dir, "spare", "ae", "Marble-canyon-4417", spare, sizeof spare);
+    expect_invalid(dir, "reassign_to 0", "reassign_to", "user.deactivate", "id:u reassign_to:u",
+                   leaver, 0ULL);
+    expect_invalid(dir, "reassign_to as text", "reassign_to", "user.deactivate",
+                   "id:u reassign_to:s", leaver, "layla.mansour");
+    assert_int_equal(
+        it_db_ll("SELECT count(*) FROM agency.users WHERE username = $1 AND active", 1, spare), 1);
+    it_close(dir);
     snapshot(after, sizeof after);
     if (strcmp(before, after) != 0)
         it_fail("invalid requests changed stored rows: before [%s], after [%s]", before, after);

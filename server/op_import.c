@@ -62,6 +62,10 @@ static const char sql_batch_count[] =
     "SELECT count(*) AS n FROM agency.import_rows WHERE import_id = $1::bigint";
 static const char sql_import_insert[] =
     "SELECT agency.import_insert($1::bigint, $2::bigint[]) AS n";
+/* A commit inserts up to hundreds of thousands of rows in one statement: it may take longer than
+ * the statement_timeout meant for interactive requests. */
+static const char sql_long_statement[] =
+    "SELECT set_config('statement_timeout', '120s', true) IS NOT NULL AS ok";
 static const char sql_batch_close[] =
     "UPDATE agency.import_batches SET committed_at = now(), imported = $2::int, skipped = $3::int"
     " WHERE id = $1::bigint";
@@ -361,7 +365,7 @@ static long commit_rows(struct op_ctx *ctx, const char *skip, long skipped)
 int op_client_import_commit(struct op_ctx *ctx)
 {
     bool dry = op_bool(ctx, "dry_run"), skip_bad = op_bool(ctx, "skip_bad");
-    if (batch_open(ctx, sql_batch_lock) < 0)
+    if (batch_open(ctx, sql_batch_lock) < 0 || opu_exec_count(ctx, sql_long_statement, 0, NULL) < 0)
         return -1;
     const char *params[1] = {op_text(ctx, "import_id")};
     PGresult *er = db_exec(ctx, sql_batch_errors, 1, params);

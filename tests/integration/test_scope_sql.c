@@ -163,21 +163,21 @@ static void app_exec(const char *sql)
 
 struct person {
     char username[64];
-    char id[24], role[16], team[24], branch[24];
+    char id[24], role[16], team[24], branch[24], session[24];
 };
 
 /* Sets the request context inside the app connection's open transaction: the same six
  * transaction-local settings, with the same values, that agency.begin_request sets. */
 static void app_set_context(const struct person *p)
 {
-    const char *params[4] = {p->id, p->role, p->team, p->branch};
+    const char *params[5] = {p->id, p->role, p->team, p->branch, p->session};
     char err[512];
     if (!app_text("SELECT set_config('agency.user_id', $1, true),"
                   " set_config('agency.role', $2, true), set_config('agency.team_id', $3, true),"
                   " set_config('agency.branch_id', $4, true),"
-                  " set_config('agency.session_id', '', true),"
+                  " set_config('agency.session_id', $5, true),"
                   " set_config('agency.peer', '127.0.0.1', true)",
-                  4, params, err, sizeof err))
+                  5, params, err, sizeof err))
         it_fail("setting the request context of %s: %s", p->username, err);
 }
 
@@ -242,6 +242,11 @@ static void load_person(const char *username, struct person *p)
                username);
     it_db_text(p->branch, sizeof p->branch,
                "SELECT branch_id FROM agency.users WHERE username = $1", 1, username);
+    /* the user's latest session, as begin_request would name it ("" when none) */
+    it_db_text(p->session, sizeof p->session,
+               "SELECT max(s.id) FROM agency.sessions s JOIN agency.users u ON u.id = s.user_id"
+               " WHERE u.username = $1",
+               1, username);
 }
 
 /* ---- fixture through the protocol ---- */

@@ -85,7 +85,7 @@ static int check_visible(struct op_ctx *ctx, const char *ids)
     snprintf(target, sizeof target, "client:%s", db_get(r, 0, "id"));
     PQclear(r);
     op_audit(ctx, target, "assign: no such client in the caller's scope");
-    return op_fail(ctx, PE_NOT_FOUND, "no such client: %s", target + 7);
+    return op_fail(ctx, PE_NOT_FOUND, "no such client");
 }
 
 int op_client_assign(struct op_ctx *ctx)

@@ -118,8 +118,12 @@ int op_client_create(struct op_ctx *ctx)
     int dup = clients_duplicates(ctx, op_text(ctx, "name"), op_text(ctx, "registration_no"),
                                  force ? CLIENTS_DUP_COUNT : CLIENTS_DUP_REFUSE, overridden,
                                  sizeof overridden);
-    if (dup < 0 || ctx->err != PE_OK)
-        return -1; /* a database error, or the duplicate answer with its candidates */
+    if (dup < 0)
+        return -1;
+    if (ctx->err != PE_OK) { /* the duplicate answer with its candidates */
+        op_audit(ctx, "", "refused as a duplicate of candidates=%s", overridden);
+        return -1;
+    }
     const char *params[12] = {op_text(ctx, "name"),
                               op_text(ctx, "legal_name"),
                               op_text(ctx, "registration_no"),

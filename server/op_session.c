@@ -218,6 +218,8 @@ int op_auth_login(struct op_ctx *ctx)
     enum proto_err code;
     char msg[160];
     const char *outcome = login_verdict(u, found, password_ok, &code, msg, sizeof msg);
+    if (code == PE_LOCKED)
+        snprintf(ctx->err_until, sizeof ctx->err_until, "%s", db_get(u, 0, "_locked_until"));
     int rc;
     if (code == PE_OK)
         rc = login_succeeded(ctx, u, &st);

@@ -38,6 +38,11 @@ static void test_lockout_and_unlock(void **state)
     }
     it_resp *r = it_login(c, user, GOOD_PASSWORD);
     it_assert_err(r, "locked", "the right password after five failures");
+    /* the answer says until when: an RFC 3339 UTC time about 15 minutes ahead */
+    const msgpack_object *until = it_get(r->error, "until");
+    if (until == NULL || until->type != MSGPACK_OBJECT_STR || until->via.str.size < 20 ||
+        until->via.str.ptr[10] != 'T' || until->via.str.ptr[until->via.str.size - 1] != 'Z')
+        it_fail("a locked answer carries until as an RFC 3339 UTC time: %s", it_resp_str(r));
     it_resp_free(r);
     r = it_login(c, user, GOOD_PASSWORD);
     it_assert_err(r, "locked", "still locked");

@@ -604,6 +604,10 @@ static void setup_sessions(void)
     static const char *const keys[CA_N] = {"AGENCY_DEMO_AE", "AGENCY_DEMO_MANAGER",
                                            "AGENCY_DEMO_DIRECTOR", "AGENCY_DEMO_FINANCE"};
     char user[64], pw[160];
+    time_t due = time(NULL) + 3 * 86400;
+    struct tm tm;
+    gmtime_r(&due, &tm);
+    strftime(fx.due, sizeof fx.due, "%Y-%m-%d", &tm);
     for (int i = 0; i < CA_N; i++) {
         it_cred(keys[i], fx.caller_user[i], pw);
         fx.caller[i] = it_session(keys[i], &fx.caller_id[i]);
@@ -640,10 +644,6 @@ static enum caller caller_of(const char *role)
 static void test_permission_matrix(void **state)
 {
     (void)state;
-    time_t now = time(NULL) + 3 * 86400;
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(fx.due, sizeof fx.due, "%Y-%m-%d", &tm);
     setup_sessions();
     for (int ow = 0; ow < OW_N; ow++)
         make_target((enum owner)ow, &fx.base[ow]);
@@ -689,10 +689,94 @@ static void test_permission_matrix(void **state)
                 cells);
 }
 
+/* msg with every occurrence of the decimal id replaced by "ID", into out. */
+static void mask_id(const char *msg, unsigned long long id, char *out, size_t size)
+{
+    char num[32];
+    int n = snprintf(num, sizeof num, "%llu", id);
+    size_t o = 0;
+    for (const char *p = msg; *p && o + 3 < size;) {
+        if (strncmp(p, num, (size_t)n) == 0) {
+            memcpy(out + o, "ID", 2);
+            o += 2;
+            p += n;
+        } else {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
+}
+
+/* Two answers are the same error, word for word once the requested id itself is masked. */
+static void same_answer(const char *what, it_resp *hidden, unsigned long long hid, it_resp *missing,
+                        unsigned long long mid)
+{
+    char a[300], b[300], sa[600], sb[600];
+    mask_id(hidden->message, hid, a, sizeof a);
+    mask_id(missing->message, mid, b, sizeof b);
+    snprintf(sa, sizeof sa, "%s", it_resp_str(hidden));
+    snprintf(sb, sizeof sb, "%s", it_resp_str(missing));
+    if (hidden->status != IT_ERROR || missing->status != IT_ERROR ||
+        strcmp(hidden->code, "not_found") != 0 || strcmp(hidden->code, missing->code) != 0 ||
+        strcmp(a, b) != 0 || strcmp(hidden->field, missing->field) != 0)
+        it_fail("%s: another scope's row answers '%s', a missing one '%s'", what, sa, sb);
+    it_resp_free(hidden);
+    it_resp_free(missing);
+}
+
+/* An id of another scope is answered exactly like an id that does not exist. */
+static void test_out_of_scope_gives_no_hint(void **state)
+{
+    (void)state;
+    const unsigned long long none = 900000000000ULL;
+    setup_sessions();
+    struct target t;
+    make_target(OW_OTHER, &t);
+    it_conn *c = fx.caller[CA_AE];
+    unsigned long long cid = t.client, kid = t.contact, aid = t.activity;
+    same_answer("client.get", it_call(c, "client.get", "id:u", cid), cid,
+                it_call(c, "client.get", "id:u", none), none);
+    same_answer("client.update",
+                it_call(c, "client.update", "id:u version:u phone:s", cid, 1ULL, "1"), cid,
+                it_call(c, "client.update", "id:u version:u phone:s", none, 1ULL, "1"), none);
+    same_answer("client.archive", it_call(c, "client.archive", "id:u reason:s", cid, "x"), cid,
+                it_call(c, "client.archive", "id:u reason:s", none, "x"), none);
+    same_answer("contact.create", it_call(c, "contact.create", "client_id:u name:s", cid, "X"), cid,
+                it_call(c, "contact.create", "client_id:u name:s", none, "X"), none);
+    same_answer("contact.list", it_call(c, "contact.list", "client_id:u", cid), cid,
+                it_call(c, "contact.list", "client_id:u", none), none);
+    same_answer("contact.update",
+                it_call(c, "contact.update", "id:u version:u title:s", kid, 1ULL, "X"), kid,
+                it_call(c, "contact.update", "id:u version:u title:s", none, 1ULL, "X"), none);
+    same_answer("contact.archive", it_call(c, "contact.archive", "id:u reason:s", kid, "x"), kid,
+                it_call(c, "contact.archive", "id:u reason:s", none, "x"), none);
+    same_answer("activity.log",
+                it_call(c, "activity.log", "client_id:u kind:s summary:s", cid, "call", "X"), cid,
+                it_call(c, "activity.log", "client_id:u kind:s summary:s", none, "call", "X"),
+                none);
+    same_answer("activity.done", it_call(c, "activity.done", "id:u", aid), aid,
+                it_call(c, "activity.done", "id:u", none), none);
+    /* the same for a manager and another team's client */
+    c = fx.caller[CA_MANAGER];
+    uint64_t ids[1] = {t.client}, nids[1] = {none};
+    same_answer("client.assign",
+                it_call(c, "client.assign", "ids:I owner_id:u reason:s", ids, (size_t)1,
+                        (unsigned long long)fx.owner_id[OW_AE], "x"),
+                cid,
+                it_call(c, "client.assign", "ids:I owner_id:u reason:s", nids, (size_t)1,
+                        (unsigned long long)fx.owner_id[OW_AE], "x"),
+                none);
+    assert_int_equal(
+        db_count("SELECT owner_id FROM agency.clients WHERE id = $1::bigint", t.client),
+        (long long)fx.owner_id[OW_OTHER]);
+    close_sessions();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_permission_matrix),
+        cmocka_unit_test(test_out_of_scope_gives_no_hint),
     };
     return cmocka_run_group_tests(tests, NULL, it_teardown);
 }

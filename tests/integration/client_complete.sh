@@ -106,7 +106,6 @@ keys C-u "quit" Enter
 wait_for "^EXIT=0$"
 
 # an AE is not offered what a director may do
-AE=${AGENCY_DEMO_AE%%:*}
 start_client "$AGENCY_DEMO_AE"
 keys "user " Tab Tab
 wait_for "list"

@@ -86,7 +86,7 @@ start_server() {
     return 1
 }
 PORT=
-for try in $(seq 1 20); do
+for _ in $(seq 1 20); do
     PORT=$((20000 + (RANDOM % 20000)))
     if start_server; then break; fi
     SERVER_PID=
@@ -94,7 +94,6 @@ for try in $(seq 1 20); do
 done
 [ -n "$PORT" ] || fail "could not start a second agencyd"
 
-D=${AGENCY_DEMO_DIRECTOR%%:*}
 start_client "$AGENCY_DEMO_DIRECTOR"
 keys "whoami" Enter
 wait_for "^session_id +\| [0-9]+$"

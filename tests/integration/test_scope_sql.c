@@ -378,8 +378,8 @@ static void test_every_user_sees_only_their_scope(void **state)
 
     /* no request context: nothing anywhere */
     for (int i = 0; i < ntables; i++) {
-        char sql[160], got[512];
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM agency.%s", tables[i].name);
+        char sql[256], got[512];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM agency.%.63s", tables[i].name);
         bool ok = app_text(sql, 0, NULL, got, sizeof got);
         if (ok && strcmp(got, "0") != 0)
             it_fail("without a request context the app role sees %s rows of agency.%s", got,

@@ -16,7 +16,7 @@
 
 static const char sql_contact_get[] =
     "SELECT" CONTACT_COLUMNS " FROM agency.contacts k WHERE k.id = $1::bigint";
-/* Inserts nothing when the client is not visible (its policy) or archived. */
+/* Inserts nothing when the client is not visible (its policy). */
 static const char sql_contact_insert[] =
     "INSERT INTO agency.contacts (client_id, name, title, phone, email, decision_maker, notes,"
     " created_by)"

@@ -357,9 +357,9 @@ static long commit_rows(struct op_ctx *ctx, const char *skip, long skipped)
     long n = (long)opu_parse_u64(db_get(r, 0, "n"));
     PQclear(r);
     char imported[24], sk[24];
-    const char *close[3] = {params[0], opu_u64(imported, (uint64_t)n),
-                            opu_u64(sk, (uint64_t)skipped)};
-    return opu_exec_count(ctx, sql_batch_close, 3, close) < 0 ? -1 : n;
+    const char *closing[3] = {params[0], opu_u64(imported, (uint64_t)n),
+                              opu_u64(sk, (uint64_t)skipped)};
+    return opu_exec_count(ctx, sql_batch_close, 3, closing) < 0 ? -1 : n;
 }
 
 int op_client_import_commit(struct op_ctx *ctx)

@@ -95,7 +95,8 @@ int op_client_list(struct op_ctx *ctx)
     const char *q = op_text(ctx, "q");
     int64_t cur[2] = {0, 0};
     int ncur = clients_cursor(ctx, q ? 'q' : 'n', cur);
-    if (ncur < 0 || (q && ncur != 0 && ncur != 2) || (!q && ncur > 1))
+    if (ncur < 0 || (q && ncur != 0 && ncur != 2) || (!q && ncur > 1) ||
+        (q && ncur == 2 && cur[0] > 1000))
         return ncur < 0 ? -1 : op_invalid(ctx, "cursor", "is not a cursor of this list");
     char qn[1024] = "", qr[1024] = "";
     if (q && normalise_query(ctx, q, qn, qr, sizeof qn) < 0)

@@ -3,6 +3,7 @@
  * rows with nested maps, opaque keyset cursors, owner scope checks, duplicate candidates.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,7 +196,7 @@ int clients_cursor(struct op_ctx *ctx, char kind, int64_t out[2])
     while (n < 2 && *p) {
         char *end;
         long long v = strtoll(p, &end, 10);
-        if (end == p || (*end != ',' && *end != '\0'))
+        if (end == p || (*end != ',' && *end != '\0') || v < 0 || v == LLONG_MAX)
             return op_invalid(ctx, "cursor", "is not a cursor of this list");
         out[n++] = v;
         p = *end ? end + 1 : end;

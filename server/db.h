@@ -47,6 +47,9 @@ const char *db_get(const PGresult *res, int row, const char *col);
  * Columns whose name starts with '_' are skipped (handler-private).
  */
 void db_pack_row(msgpack_packer *pk, const PGresult *res, int row);
+/* Packs the value at (row, col) of res alone, typed as db_pack_row packs its values (a
+ * timestamptz as RFC 3339 UTC, "2026-11-22T07:00:00.123456Z"; "infinity" as it is). */
+void db_pack_value(msgpack_packer *pk, const PGresult *res, int row, int col);
 /* Packs {"items": [rows...], "next_cursor": cursor-or-nil}. */
 void db_pack_items(msgpack_packer *pk, const PGresult *res, const char *next_cursor);
 

@@ -205,7 +205,7 @@ static void exec_pack_timestamp(msgpack_packer *pk, const char *v)
     proto_pack_strn(pk, buf, end + 1);
 }
 
-static void exec_pack_value(msgpack_packer *pk, const PGresult *res, int row, int col)
+void db_pack_value(msgpack_packer *pk, const PGresult *res, int row, int col)
 {
     if (PQgetisnull(res, row, col)) {
         msgpack_pack_nil(pk);
@@ -251,7 +251,7 @@ void db_pack_row(msgpack_packer *pk, const PGresult *res, int row)
         if (name[0] == '_')
             continue;
         proto_pack_cstr(pk, name);
-        exec_pack_value(pk, res, row, c);
+        db_pack_value(pk, res, row, c);
     }
 }
 

@@ -11,63 +11,7 @@
 #include "clients.h"
 #include "op_util.h"
 
-/* PostgreSQL type OIDs (pg_type.h) packed as something other than a string. */
-#define OID_BOOL        16
-#define OID_INT8        20
-#define OID_INT2        21
-#define OID_INT4        23
-#define OID_TIMESTAMPTZ 1184
-
 #define CURSOR_TEXT_MAX 80
-
-/* timestamptz text in UTC ("2026-11-22 07:00:00.123+00") as RFC 3339 ("...T...Z"). */
-static void pack_timestamp(msgpack_packer *pk, const char *v)
-{
-    char buf[64];
-    size_t len = strlen(v);
-    if (len < 19 || len >= sizeof buf || v[10] != ' ') {
-        proto_pack_cstr(pk, v);
-        return;
-    }
-    size_t end = 19;
-    while (end < len && v[end] != '+' && v[end] != '-')
-        end++;
-    memcpy(buf, v, end);
-    buf[10] = 'T';
-    buf[end] = 'Z';
-    proto_pack_strn(pk, buf, end + 1);
-}
-
-static void pack_value(msgpack_packer *pk, const PGresult *res, int row, int col)
-{
-    if (PQgetisnull(res, row, col)) {
-        msgpack_pack_nil(pk);
-        return;
-    }
-    const char *v = PQgetvalue(res, row, col);
-    switch (PQftype(res, col)) {
-    case OID_INT2:
-    case OID_INT4:
-    case OID_INT8:
-        if (v[0] == '-')
-            msgpack_pack_int64(pk, strtoll(v, NULL, 10));
-        else
-            msgpack_pack_uint64(pk, strtoull(v, NULL, 10));
-        return;
-    case OID_BOOL:
-        if (v[0] == 't')
-            msgpack_pack_true(pk);
-        else
-            msgpack_pack_false(pk);
-        return;
-    case OID_TIMESTAMPTZ:
-        pack_timestamp(pk, v);
-        return;
-    default:
-        proto_pack_strn(pk, v, (size_t)PQgetlength(res, row, col));
-        return;
-    }
-}
 
 /* Length of the "a" of a column named "a.b", or 0 when the name has no dot. */
 static size_t prefix_len(const char *name)
@@ -99,7 +43,7 @@ void clients_pack_row(msgpack_packer *pk, const PGresult *res, int row)
             c++;
         } else if (pl == 0) {
             proto_pack_cstr(pk, name);
-            pack_value(pk, res, row, c++);
+            db_pack_value(pk, res, row, c++);
         } else {
             int end = c + 1;
             while (end < ncols && same_prefix(name, PQfname(res, end)))
@@ -108,7 +52,7 @@ void clients_pack_row(msgpack_packer *pk, const PGresult *res, int row)
             msgpack_pack_map(pk, (uint32_t)(end - c));
             for (; c < end; c++) {
                 proto_pack_cstr(pk, PQfname(res, c) + pl + 1);
-                pack_value(pk, res, row, c);
+                db_pack_value(pk, res, row, c);
             }
         }
     }

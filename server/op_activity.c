@@ -30,7 +30,6 @@ static const char sql_activity_insert[] =
     " SELECT c.id, agency.current_user_id(), $2, $3, nullif($4, ''),"
     " coalesce($5::timestamptz, now()), nullif($6, ''), $7::date"
     " FROM agency.clients c WHERE c.id = $1::bigint RETURNING id";
-static const char sql_client_visible[] = "SELECT 1 FROM agency.clients c WHERE c.id = $1::bigint";
 /* Newest first; after the cursor's activity ($8) in (occurred_at, id) descending order. */
 static const char sql_activity_list[] =
     "SELECT" ACTIVITY_COLUMNS ", 'a,' || a.id AS _cursor" ACTIVITY_FROM
@@ -69,27 +68,10 @@ static const char sql_agenda[] =
     " AND a.next_due IS NOT NULL AND a.next_due <= t.today + $2::int AND c.archived_at IS NULL"
     " ORDER BY a.next_due, a.id LIMIT 1000";
 
-static int not_found(struct op_ctx *ctx, const char *noun, const char *id)
-{
-    char target[40];
-    snprintf(target, sizeof target, "%s:%s", noun, id);
-    op_audit(ctx, target, "no such %s in the caller's scope", noun);
-    return op_fail(ctx, PE_NOT_FOUND, "no such %s", noun);
-}
-
+/* Packs activity id as the activity operations answer it. */
 static int pack_activity(struct op_ctx *ctx, const char *id)
 {
-    const char *params[1] = {id};
-    PGresult *r = db_exec(ctx, sql_activity_get, 1, params);
-    if (!r)
-        return -1;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        return not_found(ctx, "activity", id);
-    }
-    clients_pack_row(ctx->pk, r, 0);
-    PQclear(r);
-    return 0;
+    return clients_pack_one(ctx, sql_activity_get, "activity", id);
 }
 
 /* occurred_at, when given, lies between 2000 and a day from now; a due date needs an action. */
@@ -124,16 +106,9 @@ int op_activity_log(struct op_ctx *ctx)
                              op_text(ctx, "occurred_at"),
                              op_text(ctx, "next_action"),
                              op_text(ctx, "next_due")};
-    PGresult *r = db_exec(ctx, sql_activity_insert, 7, params);
-    if (!r)
-        return -1;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        return not_found(ctx, "client", client);
-    }
     char id[24], target[40];
-    snprintf(id, sizeof id, "%s", db_get(r, 0, "id"));
-    PQclear(r);
+    if (clients_insert_under(ctx, sql_activity_insert, 7, params, id) < 0)
+        return -1;
     snprintf(target, sizeof target, "activity:%s", id);
     op_audit(ctx, target, "%s logged for client %s%s%s", params[1], client,
              params[6] ? " follow-up due " : "", params[6] ? params[6] : "");
@@ -143,25 +118,13 @@ int op_activity_log(struct op_ctx *ctx)
 int op_activity_list(struct op_ctx *ctx)
 {
     const char *client = op_text(ctx, "client_id");
-    if (client) {
-        const char *cp[1] = {client};
-        PGresult *r = db_exec(ctx, sql_client_visible, 1, cp);
-        if (!r)
-            return -1;
-        bool visible = PQntuples(r) > 0;
-        PQclear(r);
-        if (!visible)
-            return not_found(ctx, "client", client);
-    }
-    int64_t cur[2];
-    int ncur = clients_cursor(ctx, 'a', cur);
+    if (client && clients_visible(ctx, client) < 0)
+        return -1;
+    char c0[24], lim[24];
+    int ncur = clients_cursor_one(ctx, 'a', c0);
     if (ncur < 0)
         return -1;
-    if (ncur > 1)
-        return op_invalid(ctx, "cursor", "is not a cursor of this list");
     int limit = clients_limit(ctx);
-    char c0[24], lim[24];
-    snprintf(c0, sizeof c0, "%lld", (long long)cur[0]);
     const char *params[8] = {client,
                              op_text(ctx, "user_id"),
                              op_text(ctx, "since"),
@@ -192,7 +155,7 @@ int op_activity_done(struct op_ctx *ctx)
         bool found = PQntuples(r) > 0, follow_up = found && opu_true(r, 0, "follow_up");
         PQclear(r);
         if (!found)
-            return not_found(ctx, "activity", id);
+            return clients_not_found(ctx, "activity", id);
         if (!follow_up)
             return op_invalid(ctx, "id", "has no follow-up to mark done");
         return op_fail(ctx, PE_CONFLICT, "this follow-up is already done");

@@ -66,16 +66,6 @@ static const char *const update_fields[] = {
     "address", "phone",      "email",           "website",  "notes"};
 #define UPDATE_FIELDS (sizeof update_fields / sizeof update_fields[0])
 
-/* Marks a client the caller asked for but may not see: audited as a denial, answered
- * not_found exactly as if it did not exist. */
-static int client_not_found(struct op_ctx *ctx, const char *id)
-{
-    char target[40];
-    snprintf(target, sizeof target, "client:%s", id);
-    op_audit(ctx, target, "no such client in the caller's scope");
-    return op_fail(ctx, PE_NOT_FOUND, "no such client");
-}
-
 int clients_pack_client(struct op_ctx *ctx, const char *id, bool audit_read)
 {
     bool finance = ctx->sess.role == ROLE_FINANCE;
@@ -85,7 +75,7 @@ int clients_pack_client(struct op_ctx *ctx, const char *id, bool audit_read)
         return -1;
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return client_not_found(ctx, id);
+        return clients_not_found(ctx, "client", id);
     }
     const char *notes = finance ? NULL : db_get(r, 0, "confidential_notes");
     if (audit_read && notes && notes[0]) {
@@ -98,21 +88,12 @@ int clients_pack_client(struct op_ctx *ctx, const char *id, bool audit_read)
     return 0;
 }
 
-/* An e-mail argument, when given and not empty, must look like one. */
-static int check_email(struct op_ctx *ctx)
-{
-    const char *email = op_text(ctx, "email");
-    if (email && email[0] && (!strchr(email, '@') || strchr(email, ' ')))
-        return op_invalid(ctx, "email", "is not an e-mail address");
-    return 0;
-}
-
 int op_client_create(struct op_ctx *ctx)
 {
     char me[24], target[40], overridden[128] = "";
     const char *owner =
         op_has(ctx, "owner_id") ? op_text(ctx, "owner_id") : opu_u64(me, ctx->sess.user_id);
-    if (check_email(ctx) < 0 || clients_check_owner(ctx, "owner_id", owner) < 0)
+    if (clients_check_email(ctx) < 0 || clients_check_owner(ctx, "owner_id", owner) < 0)
         return -1;
     bool force = op_bool(ctx, "force");
     int dup = clients_duplicates(ctx, op_text(ctx, "name"), op_text(ctx, "registration_no"),
@@ -167,77 +148,29 @@ int op_client_get(struct op_ctx *ctx)
     return clients_pack_client(ctx, op_text(ctx, "id"), true);
 }
 
-/* After an update or archive matched no row: not found, or someone else's newer version. */
-static int client_no_row(struct op_ctx *ctx, const char *id, bool archiving)
-{
-    const char *params[1] = {id};
-    PGresult *r = db_exec(ctx, sql_client_version, 1, params);
-    if (!r)
-        return -1;
-    bool found = PQntuples(r) > 0, archived = found && opu_true(r, 0, "archived");
-    PQclear(r);
-    if (!found)
-        return client_not_found(ctx, id);
-    if (archiving && archived)
-        return op_invalid(ctx, "id", "is already archived");
-    return op_fail(ctx, PE_CONFLICT,
-                   "someone changed this client since you read it; read it again and retry");
-}
-
-/* Lists the fields client.update changes into out, for the audit detail. */
-static void update_detail(struct op_ctx *ctx, char *out, size_t outlen)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (size_t i = 0; i <= UPDATE_FIELDS; i++) {
-        const char *f = i < UPDATE_FIELDS ? update_fields[i] : "confidential_notes";
-        if (!op_has(ctx, f))
-            continue;
-        int n = snprintf(out + used, outlen - used, "%s%s", used ? " " : "", f);
-        if (n < 0 || (size_t)n >= outlen - used)
-            break;
-        used += (size_t)n;
-    }
-}
-
 int op_client_update(struct op_ctx *ctx)
 {
     const char *id = op_text(ctx, "id");
-    if (check_email(ctx) < 0)
+    if (clients_check_email(ctx) < 0 || clients_update(ctx, sql_client_update, sql_client_version,
+                                                       "client", update_fields, UPDATE_FIELDS) < 0)
         return -1;
-    const char *params[2 + UPDATE_FIELDS];
-    params[0] = id;
-    params[1] = op_text(ctx, "version");
-    for (size_t i = 0; i < UPDATE_FIELDS; i++)
-        params[2 + i] = op_text(ctx, update_fields[i]);
-    long n = opu_exec_count(ctx, sql_client_update, 2 + UPDATE_FIELDS, params);
-    if (n < 0)
-        return -1;
-    if (n == 0)
-        return client_no_row(ctx, id, false);
     if (op_has(ctx, "confidential_notes")) {
         const char *sp[2] = {id, op_text(ctx, "confidential_notes")};
         if (opu_exec_count(ctx, sql_secret_upsert, 2, sp) < 0)
             return -1;
     }
-    char target[40], detail[300];
+    static const char *const secret_fields[] = {"confidential_notes"};
+    char target[40], detail[300] = "";
+    clients_changed_fields(ctx, update_fields, UPDATE_FIELDS, detail, sizeof detail);
+    clients_changed_fields(ctx, secret_fields, 1, detail, sizeof detail);
     snprintf(target, sizeof target, "client:%s", id);
-    update_detail(ctx, detail, sizeof detail);
     op_audit(ctx, target, "changed %s", detail[0] ? detail : "nothing");
     return clients_pack_client(ctx, id, false);
 }
 
 int op_client_archive(struct op_ctx *ctx)
 {
-    const char *id = op_text(ctx, "id");
-    const char *params[2] = {id, op_text(ctx, "reason")};
-    long n = opu_exec_count(ctx, sql_client_archive, 2, params);
-    if (n < 0)
+    if (clients_archive(ctx, sql_client_archive, sql_client_version, "client") < 0)
         return -1;
-    if (n == 0)
-        return client_no_row(ctx, id, true);
-    char target[40];
-    snprintf(target, sizeof target, "client:%s", id);
-    op_audit(ctx, target, "archived: %s", op_text(ctx, "reason"));
-    return clients_pack_client(ctx, id, false);
+    return clients_pack_client(ctx, op_text(ctx, "id"), false);
 }

@@ -566,6 +566,8 @@ static enum cmd_status stage_all(struct import *im, struct csv_reader *r, size_t
 static size_t bad_rows(struct import *im)
 {
     size_t bad = 0;
+    if (im->nerrs == 0)
+        return 0; /* errs may still be NULL: qsort wants an array */
     qsort(im->errs, im->nerrs, sizeof(*im->errs), by_line);
     for (size_t i = 0; i < im->nerrs; i++)
         if (i == 0 || im->errs[i].line != im->errs[i - 1].line)

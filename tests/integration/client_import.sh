@@ -7,32 +7,15 @@
 # import time of the 10,000 rows.
 set -eu
 
-: "${AGENCY_STACK_ENV:?AGENCY_STACK_ENV must name the stack.env of the test stack}"
-set -a
-# shellcheck disable=SC1090
-. "$AGENCY_STACK_ENV"
-set +a
-PSQL=$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)
-
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-ok() { echo "ok   $*"; }
-sql() { "$PSQL" "$AGENCY_DB_URL" -X -q -A -t -v ON_ERROR_STOP=1 -c "$1"; }
+# shellcheck source-path=SCRIPTDIR source=tmux_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/tmux_lib.sh"
+tl_init client-import
 # ag ARGS...: one agency run as the director (imported clients belong to the caller)
-ag() {
-    env -i HOME="$WORK" PATH=/usr/bin:/bin LANG=C.UTF-8 NO_COLOR=1 \
-        AGENCY_HOST="$AGENCY_HOST" AGENCY_PORT="$AGENCY_PORT" AGENCY_CA="$AGENCY_CA" \
-        AGENCY_PASSWORD="${AGENCY_DEMO_DIRECTOR#*:}" "$AGENCY_BIN" --no-pager \
-        -U "${AGENCY_DEMO_DIRECTOR%%:*}" "$@"
-}
-count() { sql "SELECT count(*) FROM agency.clients"; }
+ag() { tl_run_clean "$AGENCY_DEMO_DIRECTOR" "$@"; }
+count() { tl_sql "SELECT count(*) FROM agency.clients"; }
 
 TAG=T$(date +%s)$$
-CSV=$WORK/clients.csv
+CSV=$TL_WORK/clients.csv
 # 10,000 data rows (file lines 2..10001); bad: line 1001 tier, line 5002 name, line 9003 the
 # registration number of line 2.
 awk -v tag="$TAG" 'BEGIN {
@@ -55,62 +38,62 @@ awk -v tag="$TAG" 'BEGIN {
                "Retail", "+90 212 555 " sprintf("%04d", i % 10000), "info" i "@example.com";
     }
 }' >"$CSV"
-[ "$(wc -l <"$CSV")" -eq 10001 ] || fail "the generated file has $(wc -l <"$CSV") lines"
+[ "$(wc -l <"$CSV")" -eq 10001 ] || tl_fail "the generated file has $(wc -l <"$CSV") lines"
 
 BEFORE=$(count)
 
 # ---- default: all or nothing ----
 set +e
-ag --format csv -c "client import $CSV" >"$WORK/report.csv" 2>"$WORK/err.txt"
+ag --format csv -c "client import $CSV" >"$TL_WORK/report.csv" 2>"$TL_WORK/err.txt"
 st=$?
 set -e
-[ $st -eq 1 ] || fail "an import with bad rows exited $st: $(cat "$WORK/err.txt")"
-LINES=$(tail -n +2 "$WORK/report.csv" | cut -d, -f1 | sort -n -u | tr '\n' ' ')
-[ "$LINES" = "1001 5002 9003 " ] || fail "the report names lines '$LINES'"
-grep -q "^1001,tier," "$WORK/report.csv" || fail "line 1001 is not reported on tier"
-grep -q "^5002,name," "$WORK/report.csv" || fail "line 5002 is not reported on name"
-grep -q "^9003,registration_no," "$WORK/report.csv" || fail "line 9003 is not reported on reg no"
-[ "$(count)" = "$BEFORE" ] || fail "a refused import changed the client count"
-ok "default run: exit 1, report lines $LINES, nothing imported"
+[ $st -eq 1 ] || tl_fail "an import with bad rows exited $st: $(cat "$TL_WORK/err.txt")"
+LINES=$(tail -n +2 "$TL_WORK/report.csv" | cut -d, -f1 | sort -n -u | tr '\n' ' ')
+[ "$LINES" = "1001 5002 9003 " ] || tl_fail "the report names lines '$LINES'"
+grep -q "^1001,tier," "$TL_WORK/report.csv" || tl_fail "line 1001 is not reported on tier"
+grep -q "^5002,name," "$TL_WORK/report.csv" || tl_fail "line 5002 is not reported on name"
+grep -q "^9003,registration_no," "$TL_WORK/report.csv" || tl_fail "line 9003 is not reported on reg no"
+[ "$(count)" = "$BEFORE" ] || tl_fail "a refused import changed the client count"
+tl_ok "default run: exit 1, report lines $LINES, nothing imported"
 
 # ---- dry run: nothing imported even with --skip-bad ----
-ag -c "client import $CSV --dry-run --skip-bad" >"$WORK/dry.txt" 2>&1 || fail "dry run: $(cat "$WORK/dry.txt")"
-grep -q "9997 rows would be imported" "$WORK/dry.txt" || fail "dry run said: $(cat "$WORK/dry.txt")"
-[ "$(count)" = "$BEFORE" ] || fail "a dry run changed the client count"
-ok "--dry-run --skip-bad: 9997 would be imported, nothing changed"
+ag -c "client import $CSV --dry-run --skip-bad" >"$TL_WORK/dry.txt" 2>&1 || tl_fail "dry run: $(cat "$TL_WORK/dry.txt")"
+grep -q "9997 rows would be imported" "$TL_WORK/dry.txt" || tl_fail "dry run said: $(cat "$TL_WORK/dry.txt")"
+[ "$(count)" = "$BEFORE" ] || tl_fail "a dry run changed the client count"
+tl_ok "--dry-run --skip-bad: 9997 would be imported, nothing changed"
 
 # ---- --skip-bad imports the good rows ----
 T0=$(date +%s.%N)
-ag -c "client import $CSV --skip-bad" >"$WORK/out.txt" 2>&1 || fail "--skip-bad: $(cat "$WORK/out.txt")"
+ag -c "client import $CSV --skip-bad" >"$TL_WORK/out.txt" 2>&1 || tl_fail "--skip-bad: $(cat "$TL_WORK/out.txt")"
 T1=$(date +%s.%N)
-grep -q "Imported 9997 clients" "$WORK/out.txt" || fail "--skip-bad said: $(cat "$WORK/out.txt")"
+grep -q "Imported 9997 clients" "$TL_WORK/out.txt" || tl_fail "--skip-bad said: $(cat "$TL_WORK/out.txt")"
 AFTER=$(count)
-[ $((AFTER - BEFORE)) -eq 9997 ] || fail "--skip-bad added $((AFTER - BEFORE)) clients"
-N=$(sql "SELECT count(*) FROM agency.clients WHERE registration_no LIKE '$TAG-%'")
-[ "$N" -eq 9997 ] || fail "$N clients carry this run's registration numbers"
-ok "--skip-bad: 9997 imported"
+[ $((AFTER - BEFORE)) -eq 9997 ] || tl_fail "--skip-bad added $((AFTER - BEFORE)) clients"
+N=$(tl_sql "SELECT count(*) FROM agency.clients WHERE registration_no LIKE '$TAG-%'")
+[ "$N" -eq 9997 ] || tl_fail "$N clients carry this run's registration numbers"
+tl_ok "--skip-bad: 9997 imported"
 echo "import time for 10000 rows (--skip-bad, client to commit): $(awk "BEGIN {printf \"%.2f\", $T1 - $T0}") s"
 
 # ---- rows the client rejects, and columns it does not know ----
-BAD=$WORK/bad.csv
+BAD=$TL_WORK/bad.csv
 printf 'name,tier\nGood One %s,key\nToo,many,fields\n\377\376 broken,key\n' "$TAG" >"$BAD"
 set +e
-ag --format csv -c "client import $BAD" >"$WORK/bad.out" 2>&1
+ag --format csv -c "client import $BAD" >"$TL_WORK/bad.out" 2>&1
 st=$?
 set -e
-[ $st -eq 1 ] || fail "client-side bad rows exited $st"
-grep -q '^3,,has 3 fields' "$WORK/bad.out" || fail "too many fields not reported: $(cat "$WORK/bad.out")"
-grep -q '^4,name,is not valid UTF-8' "$WORK/bad.out" || fail "invalid UTF-8 not reported"
-[ "$(sql "SELECT count(*) FROM agency.clients WHERE name = 'Good One $TAG'")" = 0 ] ||
-    fail "a file with bad rows was half imported"
+[ $st -eq 1 ] || tl_fail "client-side bad rows exited $st"
+grep -q '^3,,has 3 fields' "$TL_WORK/bad.out" || tl_fail "too many fields not reported: $(cat "$TL_WORK/bad.out")"
+grep -q '^4,name,is not valid UTF-8' "$TL_WORK/bad.out" || tl_fail "invalid UTF-8 not reported"
+[ "$(tl_sql "SELECT count(*) FROM agency.clients WHERE name = 'Good One $TAG'")" = 0 ] ||
+    tl_fail "a file with bad rows was half imported"
 printf 'name,colour,mood\nX,red,happy\n' >"$BAD"
 set +e
 out=$(ag -c "client import $BAD" 2>&1)
 st=$?
 set -e
 [ $st -ne 0 ] && echo "$out" | grep -q 'unknown columns: "colour", "mood"' ||
-    fail "unknown columns: $out"
+    tl_fail "unknown columns: $out"
 ag -c "client import $BAD --ignore colour --map mood=industry --dry-run" >/dev/null 2>&1 ||
-    fail "--ignore/--map did not make the file acceptable"
-ok "client-side rejections (fields, UTF-8) and unknown columns"
+    tl_fail "--ignore/--map did not make the file acceptable"
+tl_ok "client-side rejections (fields, UTF-8) and unknown columns"
 echo "client_import: ok"

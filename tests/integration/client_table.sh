@@ -5,80 +5,27 @@
 # wide rows, so the tables checked here list a branch of this test's own.
 set -eu
 
-: "${AGENCY_STACK_ENV:?AGENCY_STACK_ENV must name the stack.env of the test stack}"
-set -a
-# shellcheck disable=SC1090
-. "$AGENCY_STACK_ENV"
-set +a
-
-SOCK=agency-client-table-$$
-S=none
-N=0
-WORK=$(mktemp -d)
-cleanup() {
-    tmux -L "$SOCK" kill-server 2>/dev/null || true
-    sleep 0.3 # the clients save their history as they go
-    rm -rf "$WORK" 2>/dev/null || rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() {
-    echo "FAIL: $*" >&2
-    echo "---- screen ----" >&2
-    tmux -L "$SOCK" capture-pane -p -t "$S" >&2 2>/dev/null || true
-    exit 1
-}
-
-# Starts the director's client in a fresh COLSxROWS terminal ($1, $2) with extra environment
-# ($3, e.g. "NO_COLOR=1 PAGER=...") and options ($4).
-start_client() {
-    N=$((N + 1))
-    S=t$N
-    tmux -L "$SOCK" new-session -d -s "$S" -x "$1" -y "$2" \
-        "cd $WORK && env -i HOME=$WORK PATH=/usr/bin:/bin TERM=xterm LANG=C.UTF-8 $3 \
-         AGENCY_HOST=$AGENCY_HOST AGENCY_PORT=$AGENCY_PORT AGENCY_CA=$AGENCY_CA \
-         AGENCY_PASSWORD=$PASSWORD $AGENCY_BIN ${4:-} -U $D; echo EXIT=\$?; sleep 60"
-    wait_for "^$D@agency>"
-}
-D=${AGENCY_DEMO_DIRECTOR%%:*}
-PASSWORD=${AGENCY_DEMO_DIRECTOR#*:}
-screen() { tmux -L "$SOCK" capture-pane -p -t "$S"; }
-keys() { tmux -L "$SOCK" send-keys -t "$S" -- "$@"; }
-# The line the cursor is on.
-cursor_line() {
-    local y
-    y=$(tmux -L "$SOCK" display-message -p -t "$S" '#{cursor_y}')
-    screen | sed -n "$((y + 1))p"
-}
-wait_for() {
-    for _ in $(seq 1 150); do
-        if screen | grep -Eq -- "$1"; then return 0; fi
-        sleep 0.1
-    done
-    fail "never saw /$1/"
-}
-# Waits until the cursor line is exactly $1 (trailing blanks ignored).
-wait_line() {
-    for _ in $(seq 1 100); do
-        if [ "$(cursor_line | sed 's/ *$//')" = "$1" ]; then return 0; fi
-        sleep 0.1
-    done
-    fail "cursor line is \"$(cursor_line)\", expected \"$1\""
-}
+# shellcheck source-path=SCRIPTDIR source=tmux_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/tmux_lib.sh"
+tl_init client-table
+# start_client COLS ROWS ENV [OPTS]: the director's client in a fresh COLSxROWS terminal with
+# extra environment (e.g. "NO_COLOR=1 PAGER=...") and options.
+start_client() { tl_client "$AGENCY_DEMO_DIRECTOR" "$@"; }
 
 # Display width (terminal columns) of each line on stdin.
 widths() {
     while IFS= read -r l; do printf '%s' "$l" | LC_ALL=C.UTF-8 wc -L; done
 }
 
-run() { HOME=$WORK AGENCY_PASSWORD=$PASSWORD "$AGENCY_BIN" -U "$D" "$@" </dev/null; }
+run() { tl_run "$AGENCY_DEMO_DIRECTOR" "$@"; }
 
 # 0. this test's own branch with six users: Chinese (two columns a character), Arabic (kept in
 #    logical order), Turkish, a name spelt with combining marks (zero columns) and two plain ones
 T=$(( ($(date +%s) * 1000 + $$) % 1000000 ))
-run --format json -c "branch add 'Table $T' Ankara Europe/Istanbul" >"$WORK/branch.json" ||
-    fail "could not create the test's branch: $(cat "$WORK/branch.json")"
-B=$(sed -nE 's/^\{"id":([0-9]+),.*/\1/p' "$WORK/branch.json")
-[ -n "$B" ] || fail "no id in the branch answer: $(cat "$WORK/branch.json")"
+run --format json -c "branch add 'Table $T' Ankara Europe/Istanbul" >"$TL_WORK/branch.json" ||
+    tl_fail "could not create the test's branch: $(cat "$TL_WORK/branch.json")"
+B=$(sed -nE 's/^\{"id":([0-9]+),.*/\1/p' "$TL_WORK/branch.json")
+[ -n "$B" ] || tl_fail "no id in the branch answer: $(cat "$TL_WORK/branch.json")"
 ZOE=$'Zoe\xcc\x88 Nguye\xcc\x82\xcc\x83n' # e + U+0308; e + U+0302 + U+0303
 add_user() { # username full_name role
     printf "user add t%s.%s '%s' t%s.%s@table-test.agency.example %s %s --password agency-table-2026\n" \
@@ -91,90 +38,90 @@ add_user() { # username full_name role
     add_user zoe "$ZOE" finance
     add_user ann "Ann Lee" ae
     add_user bob "Bob Stone" ae
-} >"$WORK/users.agency"
-run -f "$WORK/users.agency" >"$WORK/users.out" 2>&1 || fail "could not add the users: $(cat "$WORK/users.out")"
+} >"$TL_WORK/users.agency"
+run -f "$TL_WORK/users.agency" >"$TL_WORK/users.out" 2>&1 || tl_fail "could not add the users: $(cat "$TL_WORK/users.out")"
 LIST="user list --branch-id $B"
 
 # 1. a wide terminal: one aligned table; the Chinese, Arabic, Turkish and combining-mark names
 #    keep every column separator at the same screen column
 start_client 400 40 "NO_COLOR=1"
-keys "$LIST" Enter
-wait_for "^\(6 rows\)$"
-screen | grep -Eq "^ +id +\| +username +\| +full_name +\|" || fail "no aligned header"
-screen | grep -Eq "^-+\+-+\+" || fail "no separator line"
-screen | grep -q "| Zhang Min 张敏 " || fail "Chinese name missing or cut"
-screen | grep -q "| Layla Mansour ليلى منصور " || fail "Arabic name missing, cut or reordered"
-screen | grep -q "| Mehmet Yılmaz " || fail "Turkish name missing"
-screen | grep -q "| $ZOE " || fail "combining marks missing or split from their letters"
-HEADER=$(screen | grep -E "^ +id +\|")
-ROWS=$(screen | grep -E "^ +[0-9]+ \| t$T\." || true)
-[ "$(printf '%s\n' "$ROWS" | wc -l)" -eq 6 ] || fail "not the 6 user rows of the test's branch"
+tl_keys "$LIST" Enter
+tl_wait_for "^\(6 rows\)$"
+tl_screen | grep -Eq "^ +id +\| +username +\| +full_name +\|" || tl_fail "no aligned header"
+tl_screen | grep -Eq "^-+\+-+\+" || tl_fail "no separator line"
+tl_screen | grep -q "| Zhang Min 张敏 " || tl_fail "Chinese name missing or cut"
+tl_screen | grep -q "| Layla Mansour ليلى منصور " || tl_fail "Arabic name missing, cut or reordered"
+tl_screen | grep -q "| Mehmet Yılmaz " || tl_fail "Turkish name missing"
+tl_screen | grep -q "| $ZOE " || tl_fail "combining marks missing or split from their letters"
+HEADER=$(tl_screen | grep -E "^ +id +\|")
+ROWS=$(tl_screen | grep -E "^ +[0-9]+ \| t$T\." || true)
+[ "$(printf '%s\n' "$ROWS" | wc -l)" -eq 6 ] || tl_fail "not the 6 user rows of the test's branch"
 # the screen column of the 3rd (after full_name) and of the last '|' is the same on every row
 # and the header
 LAST=$(printf '%s' "$HEADER" | tr -cd '|' | wc -c)
-[ "$LAST" -ge 4 ] || fail "the header has $LAST column separators"
+[ "$LAST" -ge 4 ] || tl_fail "the header has $LAST column separators"
 for n in 3 "$LAST"; do
     cols=$(printf '%s\n%s\n' "$HEADER" "$ROWS" |
         sed -E "s/^(([^|]*\|){$n}).*/\1/" | widths | sort -u | wc -l)
-    [ "$cols" -eq 1 ] || fail "separator $n is not aligned across rows"
+    [ "$cols" -eq 1 ] || tl_fail "separator $n is not aligned across rows"
 done
-keys "quit" Enter
-wait_for "^EXIT=0$"
+tl_keys "quit" Enter
+tl_wait_for "^EXIT=0$"
 
 # 2. a narrow terminal: the same list switches to the expanded record view, no line wider
 #    than the terminal
 start_client 80 200 "NO_COLOR=1"
-keys "$LIST" Enter
-wait_for "^-\[ RECORD 6 \]-+(\+-+)?$"
-screen | grep -Eq "^-\[ RECORD 1 \]-+(\+-+)?$" || fail "no first record line"
-screen | grep -Eq "^full_name +\| Zhang Min 张敏$" || fail "Chinese name missing in the record view"
-screen | grep -Eq "^full_name +\| Layla Mansour ليلى منصور$" || fail "Arabic name in the record view"
-screen | grep -E "^-\[ RECORD" | widths | awk '$1 > 80 { exit 1 }' || fail "a record line is wider than the terminal"
-keys "quit" Enter
-wait_for "^EXIT=0$"
+tl_keys "$LIST" Enter
+tl_wait_for "^-\[ RECORD 6 \]-+(\+-+)?$"
+tl_screen | grep -Eq "^-\[ RECORD 1 \]-+(\+-+)?$" || tl_fail "no first record line"
+tl_screen | grep -Eq "^full_name +\| Zhang Min 张敏$" || tl_fail "Chinese name missing in the record view"
+tl_screen | grep -Eq "^full_name +\| Layla Mansour ليلى منصور$" || tl_fail "Arabic name in the record view"
+tl_screen | grep -E "^-\[ RECORD" | widths | awk '$1 > 80 { exit 1 }' || tl_fail "a record line is wider than the terminal"
+tl_keys "quit" Enter
+tl_wait_for "^EXIT=0$"
 
 # 3. the pager: only when the output is taller than the window, never with --no-pager
 start_client 120 12 "NO_COLOR=1 PAGER='sed s/^/PAGED:/'"
-keys "$LIST" Enter
-wait_for "^PAGED:(version +\| [0-9]+|\(6 rows\))$"
-keys C-l "$LIST --role finance" Enter
-wait_for "t$T\.zoe"
-screen | grep -q "PAGED:" && fail "short output went through the pager"
-keys "quit" Enter
-wait_for "^EXIT=0$"
+tl_keys "$LIST" Enter
+tl_wait_for "^PAGED:(version +\| [0-9]+|\(6 rows\))$"
+tl_keys C-l "$LIST --role finance" Enter
+tl_wait_for "t$T\.zoe"
+tl_screen | grep -q "PAGED:" && tl_fail "short output went through the pager"
+tl_keys "quit" Enter
+tl_wait_for "^EXIT=0$"
 start_client 120 12 "NO_COLOR=1 PAGER='sed s/^/PAGED:/'" --no-pager
-keys "$LIST" Enter
-wait_for "^\(6 rows\)$|^version +\\| [0-9]+$"
-screen | grep -q "PAGED:" && fail "--no-pager still paged"
-keys "quit" Enter
-wait_for "^EXIT=0$"
+tl_keys "$LIST" Enter
+tl_wait_for "^\(6 rows\)$|^version +\\| [0-9]+$"
+tl_screen | grep -q "PAGED:" && tl_fail "--no-pager still paged"
+tl_keys "quit" Enter
+tl_wait_for "^EXIT=0$"
 
 # 4. colour: bold headers on a terminal, none with NO_COLOR (any value)
 start_client 400 40 "PAGER=cat"
-keys "$LIST" Enter
-wait_for "^\(6 rows\)$"
-tmux -L "$SOCK" capture-pane -e -p -t "$S" | grep -q $'\e\[1m *username' || fail "no bold header on a terminal"
-keys "quit" Enter
-wait_for "^EXIT=0$"
+tl_keys "$LIST" Enter
+tl_wait_for "^\(6 rows\)$"
+tl_capture -p -e | grep -q $'\e\[1m *username' || tl_fail "no bold header on a terminal"
+tl_keys "quit" Enter
+tl_wait_for "^EXIT=0$"
 start_client 400 40 "NO_COLOR= PAGER=cat"
-keys "$LIST" Enter
-wait_for "^\(6 rows\)$"
-tmux -L "$SOCK" capture-pane -e -p -t "$S" | grep -q $'\e\[1m' && fail "colour despite NO_COLOR"
-keys "quit" Enter
-wait_for "^EXIT=0$"
+tl_keys "$LIST" Enter
+tl_wait_for "^\(6 rows\)$"
+tl_capture -p -e | grep -q $'\e\[1m' && tl_fail "colour despite NO_COLOR"
+tl_keys "quit" Enter
+tl_wait_for "^EXIT=0$"
 
 # 5. scripts: CSV and JSON from the same table, no colour and no pager when piped
-run --format csv -c "$LIST --role ae" >"$WORK/ae.csv" || fail "csv run failed"
-head -1 "$WORK/ae.csv" | grep -q "^id,username,full_name,role," || fail "CSV header: $(head -1 "$WORK/ae.csv")"
-grep -q ",t$T.zhang,Zhang Min 张敏,ae," "$WORK/ae.csv" || fail "CSV row for t$T.zhang"
-[ "$(wc -l <"$WORK/ae.csv")" -eq 5 ] || fail "CSV: not a header and the branch's 4 AEs"
-grep -q $'\e' "$WORK/ae.csv" && fail "escape codes in piped CSV"
-Z=$(sed -nE "s/^([0-9]+),t$T\.zhang,.*/\1/p" "$WORK/ae.csv")
-run --format json -c "user get $Z" >"$WORK/u.json" || fail "json run failed"
-grep -q "^{\"id\":$Z," "$WORK/u.json" || fail "JSON record: $(cat "$WORK/u.json")"
-grep -q '"full_name":"Zhang Min 张敏"' "$WORK/u.json" || fail "JSON text: $(cat "$WORK/u.json")"
-grep -q '"active":true' "$WORK/u.json" || fail "JSON booleans are not typed"
-AGENCY_FORMAT=json run -c "branch list" >"$WORK/b.json" || fail "AGENCY_FORMAT run failed"
-grep -q '^\[{"id":' "$WORK/b.json" || fail "JSON list: $(cat "$WORK/b.json")"
-grep -q "\"name\":\"Table $T\"" "$WORK/b.json" || fail "JSON list lacks the test's branch"
+run --format csv -c "$LIST --role ae" >"$TL_WORK/ae.csv" || tl_fail "csv run failed"
+head -1 "$TL_WORK/ae.csv" | grep -q "^id,username,full_name,role," || tl_fail "CSV header: $(head -1 "$TL_WORK/ae.csv")"
+grep -q ",t$T.zhang,Zhang Min 张敏,ae," "$TL_WORK/ae.csv" || tl_fail "CSV row for t$T.zhang"
+[ "$(wc -l <"$TL_WORK/ae.csv")" -eq 5 ] || tl_fail "CSV: not a header and the branch's 4 AEs"
+grep -q $'\e' "$TL_WORK/ae.csv" && tl_fail "escape codes in piped CSV"
+Z=$(sed -nE "s/^([0-9]+),t$T\.zhang,.*/\1/p" "$TL_WORK/ae.csv")
+run --format json -c "user get $Z" >"$TL_WORK/u.json" || tl_fail "json run failed"
+grep -q "^{\"id\":$Z," "$TL_WORK/u.json" || tl_fail "JSON record: $(cat "$TL_WORK/u.json")"
+grep -q '"full_name":"Zhang Min 张敏"' "$TL_WORK/u.json" || tl_fail "JSON text: $(cat "$TL_WORK/u.json")"
+grep -q '"active":true' "$TL_WORK/u.json" || tl_fail "JSON booleans are not typed"
+AGENCY_FORMAT=json run -c "branch list" >"$TL_WORK/b.json" || tl_fail "AGENCY_FORMAT run failed"
+grep -q '^\[{"id":' "$TL_WORK/b.json" || tl_fail "JSON list: $(cat "$TL_WORK/b.json")"
+grep -q "\"name\":\"Table $T\"" "$TL_WORK/b.json" || tl_fail "JSON list lacks the test's branch"
 echo "client_table: ok"

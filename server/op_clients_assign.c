@@ -121,12 +121,7 @@ int op_client_assign(struct op_ctx *ctx)
 long clients_count_owned(struct op_ctx *ctx, const char *id)
 {
     const char *params[1] = {id};
-    PGresult *r = db_one(ctx, sql_count_owned, 1, params, "no such user");
-    if (!r)
-        return -1;
-    long n = (long)opu_parse_u64(db_get(r, 0, "n"));
-    PQclear(r);
-    return n;
+    return opu_one_n(ctx, sql_count_owned, 1, params, "no such user");
 }
 
 long clients_reassign_all(struct op_ctx *ctx, const char *from, const char *to, const char *reason)

@@ -107,17 +107,8 @@ static bool b64_decode(const char *s, char *out, size_t outlen)
 
 void clients_pack_page(msgpack_packer *pk, const PGresult *res, int limit)
 {
-    int n = PQntuples(res);
-    bool more = n > limit;
-    if (more)
-        n = limit;
-    msgpack_pack_map(pk, 2);
-    proto_pack_cstr(pk, "items");
-    msgpack_pack_array(pk, (uint32_t)n);
-    for (int i = 0; i < n; i++)
-        clients_pack_row(pk, res, i);
-    proto_pack_cstr(pk, "next_cursor");
-    const char *last = more && n > 0 ? db_get(res, n - 1, "_cursor") : NULL;
+    int row = opu_pack_page_items(pk, res, limit, clients_pack_row);
+    const char *last = row >= 0 ? db_get(res, row, "_cursor") : NULL;
     if (last && strlen(last) <= CURSOR_TEXT_MAX) {
         char enc[CURSOR_TEXT_MAX * 2];
         b64_encode(last, strlen(last), enc);

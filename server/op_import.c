@@ -351,11 +351,9 @@ static void pack_commit(struct op_ctx *ctx, long imported, long skipped, const m
 static long commit_rows(struct op_ctx *ctx, const char *skip, long skipped)
 {
     const char *params[3] = {op_text(ctx, "import_id"), skip, NULL};
-    PGresult *r = db_one(ctx, sql_import_insert, 2, params, "no such import");
-    if (!r)
+    long n = opu_one_n(ctx, sql_import_insert, 2, params, "no such import");
+    if (n < 0)
         return -1;
-    long n = (long)opu_parse_u64(db_get(r, 0, "n"));
-    PQclear(r);
     char imported[24], sk[24];
     const char *closing[3] = {params[0], opu_u64(imported, (uint64_t)n),
                               opu_u64(sk, (uint64_t)skipped)};

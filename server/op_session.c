@@ -332,11 +332,9 @@ int op_auth_password(struct op_ctx *ctx)
     if (opu_exec_count(ctx, sql_set_password, 3, p_set) < 0)
         return -1;
     const char *p_rev[3] = {uid, opu_u64(sid, ctx->sess.session_id), "password changed"};
-    PGresult *r = db_one(ctx, sql_revoke_others, 3, p_rev, "no such user");
-    if (!r)
+    long ended = opu_one_n(ctx, sql_revoke_others, 3, p_rev, "no such user");
+    if (ended < 0)
         return -1;
-    long ended = (long)opu_parse_u64(db_get(r, 0, "n"));
-    PQclear(r);
     ctx->sess_new = ctx->sess;
     ctx->sess_new.must_change_password = false;
     ctx->sess_action = SESS_SET;

@@ -62,12 +62,7 @@ static PGresult *user_state(struct op_ctx *ctx, const char *id)
 static long end_sessions(struct op_ctx *ctx, const char *id, const char *reason)
 {
     const char *params[2] = {id, reason};
-    PGresult *r = db_one(ctx, sql_revoke_all, 2, params, "no such user");
-    if (!r)
-        return -1;
-    long n = (long)opu_parse_u64(db_get(r, 0, "n"));
-    PQclear(r);
-    return n;
+    return opu_one_n(ctx, sql_revoke_all, 2, params, "no such user");
 }
 
 int op_user_create(struct op_ctx *ctx)

@@ -25,7 +25,8 @@ bool opu_true(const PGresult *res, int row, const char *col)
     return v && v[0] == 't';
 }
 
-void opu_pack_page(msgpack_packer *pk, const PGresult *res, int limit, const char *id_col)
+int opu_pack_page_items(msgpack_packer *pk, const PGresult *res, int limit,
+                        opu_pack_row_fn *pack_row)
 {
     int n = PQntuples(res);
     bool more = n > limit;
@@ -35,10 +36,16 @@ void opu_pack_page(msgpack_packer *pk, const PGresult *res, int limit, const cha
     proto_pack_cstr(pk, "items");
     msgpack_pack_array(pk, (uint32_t)n);
     for (int i = 0; i < n; i++)
-        db_pack_row(pk, res, i);
+        pack_row(pk, res, i);
     proto_pack_cstr(pk, "next_cursor");
-    if (more && n > 0)
-        proto_pack_cstr(pk, db_get(res, n - 1, id_col));
+    return more && n > 0 ? n - 1 : -1;
+}
+
+void opu_pack_page(msgpack_packer *pk, const PGresult *res, int limit, const char *id_col)
+{
+    int last = opu_pack_page_items(pk, res, limit, db_pack_row);
+    if (last >= 0)
+        proto_pack_cstr(pk, db_get(res, last, id_col));
     else
         msgpack_pack_nil(pk);
 }
@@ -70,6 +77,17 @@ long opu_exec_count(struct op_ctx *ctx, const char *sql, int nparams, const char
     if (!r)
         return -1;
     long n = PQresultStatus(r) == PGRES_TUPLES_OK ? PQntuples(r) : atol(PQcmdTuples(r));
+    PQclear(r);
+    return n;
+}
+
+long opu_one_n(struct op_ctx *ctx, const char *sql, int nparams, const char *const *params,
+               const char *not_found_message)
+{
+    PGresult *r = db_one(ctx, sql, nparams, params, not_found_message);
+    if (!r)
+        return -1;
+    long n = (long)opu_parse_u64(db_get(r, 0, "n"));
     PQclear(r);
     return n;
 }

@@ -1,0 +1,186 @@
+/*
+ * bench_run.c - agency-bench's load: one thread per active connection keeping --pipeline
+ * requests of the weighted mix in flight, timing each answer; auth.resume opens a fresh TLS
+ * connection each time.
+ */
+#include "bench_run.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PIPELINE 64
+
+/* A small xorshift generator per thread. */
+static uint64_t rnd(uint64_t *st)
+{
+    uint64_t x = *st;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *st = x;
+}
+
+/* Picks an operation by weight. */
+static enum bench_op pick_op(const struct bench_run *run, uint64_t *st)
+{
+    unsigned r = (unsigned)(rnd(st) % run->weight_total);
+    for (int op = 0; op < BOP__COUNT; op++) {
+        if (r < run->weight[op])
+            return (enum bench_op)op;
+        r -= run->weight[op];
+    }
+    return BOP_PING;
+}
+
+/* Packs the arguments of one request of op for user u into an open request. */
+static void pack_args(msgpack_packer *pk, enum bench_op op, const struct bench_user *u,
+                      uint64_t *st)
+{
+    uint32_t k = u->n_clients ? (uint32_t)(rnd(st) % u->n_clients) : 0;
+    switch (op) {
+    case BOP_CLIENT_GET:
+        msgpack_pack_map(pk, 1);
+        proto_kv_u64(pk, "id", u->client_ids[k]);
+        break;
+    case BOP_CLIENT_LIST: {
+        /* A name search: up to the first 6 bytes of a visible name, cut at a character. */
+        const char *name = u->client_names[k];
+        size_t n = strlen(name) < 6 ? strlen(name) : 6;
+        while (n > 1 && ((unsigned char)name[n] & 0xc0) == 0x80)
+            n--;
+        msgpack_pack_map(pk, 2);
+        proto_kv_strn(pk, "q", name, n);
+        proto_kv_u64(pk, "limit", 20);
+        break;
+    }
+    case BOP_AGENDA:
+        msgpack_pack_map(pk, 1);
+        proto_kv_u64(pk, "days", 7);
+        break;
+    case BOP_ACTIVITY_LOG:
+        msgpack_pack_map(pk, 3);
+        proto_kv_u64(pk, "client_id", u->client_ids[k]);
+        proto_kv_str(pk, "kind", "call");
+        proto_kv_str(pk, "summary", "agency-bench call");
+        break;
+    default:
+        msgpack_pack_map(pk, 0);
+        break;
+    }
+}
+
+/* True while the run should start another request. */
+static bool keep_going(struct bench_run *run, int64_t now)
+{
+    if (atomic_load(&run->stop))
+        return false;
+    if (run->count > 0)
+        return atomic_load(&run->started) < run->count;
+    return now < run->end_us;
+}
+
+/* Records an answer (or failure) of a request started at t0, if it started after the warm-up. */
+static void record(struct bench_run *run, struct bench_stats *st, enum bench_op op, int64_t t0,
+                   const struct bench_answer *a)
+{
+    if (t0 < run->warm_end_us)
+        return;
+    int64_t now = bench_now_us();
+    if (a->ok)
+        bench_stats_add(st, op, now - t0);
+    else
+        bench_stats_error(st, op, a->code);
+    if (run->count > 0)
+        atomic_fetch_add(&run->done, 1);
+    int64_t last = atomic_load(&run->last_us);
+    while (now > last && !atomic_compare_exchange_weak(&run->last_us, &last, now))
+        ;
+}
+
+/* Claims one measured request in count mode (always true in duration mode). */
+static bool claim(struct bench_run *run, int64_t now)
+{
+    if (run->count == 0 || now < run->warm_end_us)
+        return true;
+    return atomic_fetch_add(&run->started, 1) < run->count;
+}
+
+/* One auth.resume on a fresh connection: TCP + TLS + hello + auth.resume, then close. */
+static void do_resume(struct bench_run *run, struct bench_stats *st, const struct bench_user *u)
+{
+    struct bench_conn c;
+    char err[256];
+    int64_t t0 = bench_now_us();
+    struct bench_answer a = {.ok = true};
+    if (bench_session(&c, run->target, NULL, NULL, u->token, NULL, err, sizeof err) != 0) {
+        a.ok = false;
+        snprintf(a.code, sizeof a.code, "%s", strstr(err, "auth.resume") ? "resume" : "io");
+        if (run->verbose)
+            fprintf(stderr, "agency-bench: %s\n", err);
+    }
+    bench_close(&c);
+    record(run, st, BOP_AUTH_RESUME, t0, &a);
+}
+
+/* Sends one request of op; remembers its start in slots. 0, or -1 on a write failure. */
+static int send_one(struct bench_conn *c, enum bench_op op, const struct bench_user *u,
+                    uint64_t *rs, int64_t starts[MAX_PIPELINE], enum bench_op ops[MAX_PIPELINE])
+{
+    uint32_t msgid;
+    size_t start;
+    msgpack_packer *pk = bench_begin(c, bench_op_name(op), &msgid, &start);
+    pack_args(pk, op, u, rs);
+    bench_end(c, start);
+    starts[msgid % MAX_PIPELINE] = bench_now_us();
+    ops[msgid % MAX_PIPELINE] = op;
+    return bench_flush(c);
+}
+
+void *bench_worker(void *arg)
+{
+    struct bench_worker *w = arg;
+    struct bench_run *run = w->run;
+    int64_t starts[MAX_PIPELINE];
+    enum bench_op ops[MAX_PIPELINE];
+    uint64_t rs = 0x9e3779b97f4a7c15ull ^ ((uint64_t)w->index * 0x100000001b3ull + 1);
+    unsigned depth = run->pipeline < 1 ? 1 : run->pipeline > 32 ? 32 : run->pipeline;
+    unsigned in_flight = 0;
+    struct bench_answer a;
+    for (long iter = 0; iter < 1000000000L; iter++) {
+        int64_t now = bench_now_us();
+        /* Top up the pipeline; an auth.resume runs on its own connection when picked. */
+        while (in_flight < depth && keep_going(run, now)) {
+            enum bench_op op = pick_op(run, &rs);
+            if (!claim(run, now))
+                break;
+            if (op == BOP_AUTH_RESUME) {
+                do_resume(run, &w->stats, w->user);
+                now = bench_now_us();
+                continue;
+            }
+            if (send_one(&w->conn, op, w->user, &rs, starts, ops) != 0) {
+                a.ok = false;
+                snprintf(a.code, sizeof a.code, "io");
+                record(run, &w->stats, op, now, &a);
+                return NULL;
+            }
+            in_flight++;
+        }
+        if (in_flight == 0)
+            break;
+        if (bench_read(&w->conn, &a) != 0) {
+            record(run, &w->stats, ops[0], run->warm_end_us, &a);
+            if (run->verbose)
+                fprintf(stderr, "agency-bench: connection %u: %s\n", w->index, a.message);
+            return NULL;
+        }
+        in_flight--;
+        record(run, &w->stats, ops[a.msgid % MAX_PIPELINE], starts[a.msgid % MAX_PIPELINE], &a);
+        if (!a.ok && run->verbose)
+            fprintf(stderr, "agency-bench: %s: %s %s\n", bench_op_name(ops[a.msgid % MAX_PIPELINE]),
+                    a.code, a.message);
+    }
+    return NULL;
+}

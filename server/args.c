@@ -322,6 +322,17 @@ static bool args_formatted(const struct arg_spec *spec, const msgpack_object *o,
     return v->text != NULL;
 }
 
+/* True when a list of n items is within spec's min..max (max 0: no upper bound); false with
+ * the reason otherwise. */
+static bool args_count_ok(const struct arg_spec *spec, uint32_t n, char reason[128])
+{
+    if ((int64_t)n < spec->min || (spec->max > 0 && (int64_t)n > spec->max)) {
+        ARGS_REASON("must have %lld to %lld items", (long long)spec->min, (long long)spec->max);
+        return false;
+    }
+    return true;
+}
+
 static bool args_list(const struct arg_spec *spec, const msgpack_object *o, msgpack_zone *zone,
                       struct arg_val *v, char reason[128])
 {
@@ -331,10 +342,8 @@ static bool args_list(const struct arg_spec *spec, const msgpack_object *o, msgp
         return false;
     }
     uint32_t n = o->via.array.size;
-    if ((int64_t)n < spec->min || (spec->max > 0 && (int64_t)n > spec->max)) {
-        ARGS_REASON("must have %lld to %lld items", (long long)spec->min, (long long)spec->max);
+    if (!args_count_ok(spec, n, reason))
         return false;
-    }
     size_t cap = 3 + (size_t)n * (ids ? 21 : 64), len = 0;
     char *out = msgpack_zone_malloc(zone, cap);
     if (!out)
@@ -378,10 +387,8 @@ static bool args_map_list(const struct arg_spec *spec, const msgpack_object *o, 
         return false;
     }
     uint32_t n = o->via.array.size;
-    if ((int64_t)n < spec->min || (spec->max > 0 && (int64_t)n > spec->max)) {
-        ARGS_REASON("must have %lld to %lld items", (long long)spec->min, (long long)spec->max);
+    if (!args_count_ok(spec, n, reason))
         return false;
-    }
     for (uint32_t i = 0; i < n; i++) {
         if (o->via.array.ptr[i].type != MSGPACK_OBJECT_MAP) {
             ARGS_REASON("must be a list of maps (item %u is not)", i + 1);

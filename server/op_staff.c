@@ -59,13 +59,10 @@ int op_branch_create(struct op_ctx *ctx)
 {
     const char *params[4] = {op_text(ctx, "name"), op_text(ctx, "city"), op_text(ctx, "timezone"),
                              op_text(ctx, "allowed_networks")};
-    PGresult *r = db_exec(ctx, sql_branch_create, 4, params);
+    PGresult *r = opu_insert_one(ctx, sql_branch_create, 4, params, "name",
+                                 "is already used by another branch");
     if (!r)
         return -1;
-    if (PQntuples(r) != 1) {
-        PQclear(r);
-        return op_invalid(ctx, "name", "is already used by another branch");
-    }
     char target[40];
     snprintf(target, sizeof target, "branch:%s", db_get(r, 0, "id"));
     op_audit(ctx, target, "name=%s city=%s timezone=%s networks=%s", params[0], params[1],
@@ -153,13 +150,10 @@ int op_team_create(struct op_ctx *ctx)
     if (team_check_manager(ctx, manager, branch) < 0)
         return -1;
     const char *params[3] = {name, branch, manager};
-    PGresult *r = db_exec(ctx, sql_team_create, 3, params);
+    PGresult *r =
+        opu_insert_one(ctx, sql_team_create, 3, params, "name", "is already used by another team");
     if (!r)
         return -1;
-    if (PQntuples(r) != 1) {
-        PQclear(r);
-        return op_invalid(ctx, "name", "is already used by another team");
-    }
     char id[24];
     snprintf(id, sizeof id, "%s", db_get(r, 0, "id"));
     PQclear(r);

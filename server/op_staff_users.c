@@ -87,13 +87,9 @@ int op_user_create(struct op_ctx *ctx)
                              op_text(ctx, "team_id"),
                              op_text(ctx, "approval_limit"),
                              op_text(ctx, "approval_currency")};
-    PGresult *r = db_exec(ctx, sql_user_insert, 8, params);
+    PGresult *r = opu_insert_one(ctx, sql_user_insert, 8, params, "username", "is already taken");
     if (!r)
         return -1;
-    if (PQntuples(r) != 1) {
-        PQclear(r);
-        return op_invalid(ctx, "username", "is already taken");
-    }
     char id[24], target[40];
     snprintf(id, sizeof id, "%s", db_get(r, 0, "id"));
     PQclear(r);

@@ -81,6 +81,18 @@ long opu_exec_count(struct op_ctx *ctx, const char *sql, int nparams, const char
     return n;
 }
 
+PGresult *opu_insert_one(struct op_ctx *ctx, const char *sql, int nparams,
+                         const char *const *params, const char *field, const char *taken_reason)
+{
+    PGresult *r = db_exec(ctx, sql, nparams, params);
+    if (r && PQntuples(r) != 1) {
+        PQclear(r);
+        op_invalid(ctx, field, taken_reason);
+        return NULL;
+    }
+    return r;
+}
+
 long opu_one_n(struct op_ctx *ctx, const char *sql, int nparams, const char *const *params,
                const char *not_found_message)
 {

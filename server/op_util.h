@@ -42,6 +42,12 @@ void opu_pack_text_array(msgpack_packer *pk, const char *literal);
  * rows it affected or returned, or -1 with ctx->err set. */
 long opu_exec_count(struct op_ctx *ctx, const char *sql, int nparams, const char *const *params);
 
+/* Runs an INSERT ... ON CONFLICT DO NOTHING RETURNING ... that must insert one row: the result
+ * (caller PQclear()s), or NULL with ctx->err set: invalid `field` with taken_reason when it
+ * inserted nothing (the name is taken), or a database error. */
+PGresult *opu_insert_one(struct op_ctx *ctx, const char *sql, int nparams,
+                         const char *const *params, const char *field, const char *taken_reason);
+
 /* Runs a statement that answers one row with a number in column "n" (db_one: no row is
  * not_found with not_found_message); returns that number, or -1 with ctx->err set. */
 long opu_one_n(struct op_ctx *ctx, const char *sql, int nparams, const char *const *params,

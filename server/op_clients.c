@@ -4,7 +4,6 @@
  * row-level security: a client outside it is not found.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "clients.h"
 #include "handlers.h"

@@ -4,7 +4,6 @@
  * client outside it is not found.
  */
 #include <stdio.h>
-#include <string.h>
 
 #include "clients.h"
 #include "handlers.h"

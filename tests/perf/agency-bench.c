@@ -22,7 +22,7 @@
 #define SETUP_JOBS 4
 
 struct options {
-    const char *host, *ca, *users_file, *user, *admin, *mix;
+    const char *host, *ca, *users_file, *user, *admin, *mix, *tokens, *save_tokens;
     const char *password;
     int port;
     unsigned conns, setup_users, setup_clients, pipeline, idle;
@@ -38,6 +38,8 @@ static void usage(FILE *f)
            "         --setup-users N --admin U:P [--password P]) [--setup-clients K]\n"
            "         [--mix op=w,...] [-d SECONDS | -n COUNT] [--warmup SECONDS]\n"
            "         [--pipeline K] [--idle N] [--json] [-v]\n"
+           "       --tokens FILE: sessions to resume (lines \"[name ]token\") instead of logins;\n"
+           "       --save-tokens FILE: writes the sessions used, for a later --tokens run\n"
            "ops: ping client.get client.list agenda activity.log auth.resume\n"
            "Defaults come from AGENCY_HOST, AGENCY_PORT, AGENCY_CA.\n");
 }
@@ -106,7 +108,9 @@ static int parse_args(int argc, char **argv, struct options *o, struct bench_run
         O_PIPE,
         O_IDLE,
         O_JSON,
-        O_HELP
+        O_HELP,
+        O_TOKENS,
+        O_SAVE
     };
     static const struct option lo[] = {
         {"ca", 1, 0, O_CA},
@@ -122,6 +126,8 @@ static int parse_args(int argc, char **argv, struct options *o, struct bench_run
         {"idle", 1, 0, O_IDLE},
         {"json", 0, 0, O_JSON},
         {"help", 0, 0, O_HELP},
+        {"tokens", 1, 0, O_TOKENS},
+        {"save-tokens", 1, 0, O_SAVE},
         {0, 0, 0, 0},
     };
     o->host = getenv("AGENCY_HOST") ? getenv("AGENCY_HOST") : "127.0.0.1";
@@ -191,6 +197,12 @@ static int parse_args(int argc, char **argv, struct options *o, struct bench_run
         case O_JSON:
             o->json = true;
             break;
+        case O_TOKENS:
+            o->tokens = optarg;
+            break;
+        case O_SAVE:
+            o->save_tokens = optarg;
+            break;
         case O_HELP:
             usage(stdout);
             exit(0);
@@ -201,7 +213,8 @@ static int parse_args(int argc, char **argv, struct options *o, struct bench_run
     }
     if (optind != argc || o->ca == NULL || o->conns == 0 || o->conns > MAX_CONNS ||
         o->idle > MAX_CONNS || o->pipeline == 0 || o->pipeline > 32 || o->duration <= 0 ||
-        o->warmup < 0 || (o->user == NULL && o->users_file == NULL && o->setup_users == 0) ||
+        o->warmup < 0 ||
+        (o->user == NULL && o->users_file == NULL && o->setup_users == 0 && o->tokens == NULL) ||
         o->setup_users > MAX_USERS || (o->setup_users > 0 && o->admin == NULL)) {
         usage(stderr);
         return -1;
@@ -210,6 +223,49 @@ static int parse_args(int argc, char **argv, struct options *o, struct bench_run
     run->verbose = o->verbose;
     run->count = o->count;
     return parse_mix(o->mix, run);
+}
+
+/* Reads sessions to resume: lines "token" or "name token" (64 hex digits); how many. */
+static unsigned load_tokens(const char *path, struct bench_user *users)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        fprintf(stderr, "agency-bench: %s: %s\n", path, strerror(errno));
+        return 0;
+    }
+    char line[256];
+    unsigned n = 0;
+    while (n < MAX_USERS && fgets(line, sizeof line, f) != NULL) {
+        char a[64], b[128];
+        int k = sscanf(line, "%63s %127s", a, b);
+        const char *tok = k == 2 ? b : a;
+        if (k < 1 || a[0] == '#' || strlen(tok) != 64 || strspn(tok, "0123456789abcdef") != 64)
+            continue;
+        snprintf(users[n].name, sizeof users[n].name, "%s", k == 2 ? a : "session");
+        memcpy(users[n].token, tok, 65);
+        n++;
+    }
+    fclose(f);
+    if (n == 0)
+        fprintf(stderr, "agency-bench: %s holds no session token\n", path);
+    return n;
+}
+
+/* Writes "name token" lines of the first n users to path. 0, or -1 (message printed). */
+static int save_tokens(const char *path, const struct bench_user *users, unsigned n)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL) {
+        fprintf(stderr, "agency-bench: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    for (unsigned i = 0; i < n; i++)
+        fprintf(f, "%s %s\n", users[i].name, users[i].token);
+    if (fclose(f) != 0) {
+        fprintf(stderr, "agency-bench: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
 /* Fills users from the options; returns how many (0 on error, message printed). */
@@ -223,6 +279,8 @@ static unsigned load_users(const struct options *o, struct bench_user *users)
         }
         return 1;
     }
+    if (o->tokens != NULL)
+        return load_tokens(o->tokens, users);
     if (o->users_file != NULL) {
         FILE *f = fopen(o->users_file, "r");
         if (f == NULL) {
@@ -396,7 +454,8 @@ int main(int argc, char **argv)
                             .users = users,
                             .n_users = n_users,
                             .min_clients = o.setup_users > 0 ? o.setup_clients : 0};
-    if (run_setup(&job) != 0 || check_clients(&run, users, n_users) != 0)
+    if (run_setup(&job) != 0 || check_clients(&run, users, n_users) != 0 ||
+        (o.save_tokens != NULL && save_tokens(o.save_tokens, users, n_users) != 0))
         goto out;
     for (unsigned i = 0; i < o.conns; i++) {
         w[i].run = &run;

@@ -107,9 +107,9 @@ struct bench_user {
 int bench_setup_users(const struct bench_target *t, const char *admin_user,
                       const char *admin_password, unsigned n, const char *password, char *err,
                       size_t errlen);
-/* Logs the user in (u->token set), makes sure it owns at least min_clients clients (creating
- * "Bench <user> client <k>" ones when it owns fewer and min_clients > 0) and reads the ids and
- * names it sees. 0, or -1 with a reason in err. */
+/* Logs the user in (u->token set) or, when u->token is already set, resumes that session; makes
+ * sure it owns at least min_clients clients (creating "Bench <user> client <k>" ones when it owns
+ * fewer and min_clients > 0) and reads the ids and names it sees. 0, or -1 with a reason in err. */
 int bench_prepare_user(const struct bench_target *t, struct bench_user *u, unsigned min_clients,
                        char *err, size_t errlen);
 /* Frees the client lists of a user. */

@@ -154,7 +154,10 @@ int bench_prepare_user(const struct bench_target *t, struct bench_user *u, unsig
     struct bench_conn c;
     struct bench_answer a;
     int rc = -1;
-    if (bench_session(&c, t, u->name, u->password, NULL, u->token, err, errlen) != 0) {
+    if (u->token[0] != '\0') { /* a session given by --tokens */
+        if (bench_session(&c, t, NULL, NULL, u->token, NULL, err, errlen) != 0)
+            goto out;
+    } else if (bench_session(&c, t, u->name, u->password, NULL, u->token, err, errlen) != 0) {
         /* A bench user whose set-up stopped before its first password change. */
         char initial[200];
         snprintf(initial, sizeof initial, "%s-first", u->password);

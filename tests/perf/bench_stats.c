@@ -86,7 +86,8 @@ static void summarise(struct bench_stats *s, double seconds, struct bench_summar
 {
     for (int op = 0; op < BOP__COUNT; op++) {
         struct bench_series *r = &s->op[op];
-        qsort(r->lat, r->n, sizeof *r->lat, cmp_u32);
+        if (r->n > 1)
+            qsort(r->lat, r->n, sizeof *r->lat, cmp_u32);
         out[op].count = r->n;
         out[op].rate = seconds > 0 ? (double)r->n / seconds : 0;
         out[op].p50 = quantile(r->lat, r->n, 0.50);

@@ -142,8 +142,9 @@ void *bench_worker(void *arg)
 {
     struct bench_worker *w = arg;
     struct bench_run *run = w->run;
-    int64_t starts[MAX_PIPELINE];
-    enum bench_op ops[MAX_PIPELINE];
+    int64_t starts[MAX_PIPELINE] = {0};
+    enum bench_op ops[MAX_PIPELINE] = {BOP_PING};
+    enum bench_op last = BOP_PING; /* the operation of the latest request sent */
     uint64_t rs = 0x9e3779b97f4a7c15ull ^ ((uint64_t)w->index * 0x100000001b3ull + 1);
     unsigned depth = run->pipeline < 1 ? 1 : run->pipeline > 32 ? 32 : run->pipeline;
     unsigned in_flight = 0;
@@ -167,11 +168,12 @@ void *bench_worker(void *arg)
                 return NULL;
             }
             in_flight++;
+            last = op;
         }
         if (in_flight == 0)
             break;
         if (bench_read(&w->conn, &a) != 0) {
-            record(run, &w->stats, ops[0], run->warm_end_us, &a);
+            record(run, &w->stats, last, run->warm_end_us, &a);
             if (run->verbose)
                 fprintf(stderr, "agency-bench: connection %u: %s\n", w->index, a.message);
             return NULL;

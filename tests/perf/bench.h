@@ -77,6 +77,8 @@ int bench_flush(struct bench_conn *c);
 /* Reads the next response (notifications are skipped). 0 with *a filled, -1 on a transport
  * failure or a malformed answer (a->code "io" and a->message say why). */
 int bench_read(struct bench_conn *c, struct bench_answer *a);
+/* True when a whole answer frame is already buffered (bench_read will not block). */
+bool bench_ready(const struct bench_conn *c);
 /* Sends one request whose arguments are the string pairs kv (NULL-terminated key, value list;
  * a value starting with '#' packs the number after it) and waits for its answer. 0 when the
  * exchange worked (a->ok says whether the answer is a result), -1 on a transport failure. */

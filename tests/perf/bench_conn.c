@@ -195,6 +195,12 @@ static int answer_io(struct bench_answer *a, const char *why)
     return -1;
 }
 
+bool bench_ready(const struct bench_conn *c)
+{
+    uint32_t plen = 0;
+    return proto_frame_check(c->buf, c->len, BENCH_MAX_ANSWER, &plen) == PROTO_FRAME_READY;
+}
+
 int bench_read(struct bench_conn *c, struct bench_answer *a)
 {
     for (int frames = 0; frames < 1000; frames++) {

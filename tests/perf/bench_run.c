@@ -124,9 +124,9 @@ static void do_resume(struct bench_run *run, struct bench_stats *st, const struc
     record(run, st, BOP_AUTH_RESUME, t0, &a);
 }
 
-/* Sends one request of op; remembers its start in slots. 0, or -1 on a write failure. */
-static int send_one(struct bench_conn *c, enum bench_op op, const struct bench_user *u,
-                    uint64_t *rs, int64_t starts[MAX_PIPELINE], enum bench_op ops[MAX_PIPELINE])
+/* Queues one request of op (written by the next bench_flush); remembers its start. */
+static void queue_one(struct bench_conn *c, enum bench_op op, const struct bench_user *u,
+                      uint64_t *rs, int64_t starts[MAX_PIPELINE], enum bench_op ops[MAX_PIPELINE])
 {
     uint32_t msgid;
     size_t start;
@@ -135,7 +135,30 @@ static int send_one(struct bench_conn *c, enum bench_op op, const struct bench_u
     bench_end(c, start);
     starts[msgid % MAX_PIPELINE] = bench_now_us();
     ops[msgid % MAX_PIPELINE] = op;
-    return bench_flush(c);
+}
+
+/* Reads one answer and then every answer already buffered; records each. Returns how many
+ * were read, or -1 on a transport failure (recorded against last). */
+static int read_answers(struct bench_worker *w, const int64_t starts[MAX_PIPELINE],
+                        const enum bench_op ops[MAX_PIPELINE], enum bench_op last)
+{
+    struct bench_run *run = w->run;
+    struct bench_answer a;
+    int n = 0;
+    do {
+        if (bench_read(&w->conn, &a) != 0) {
+            record(run, &w->stats, last, run->warm_end_us, &a);
+            if (run->verbose)
+                fprintf(stderr, "agency-bench: connection %u: %s\n", w->index, a.message);
+            return -1;
+        }
+        enum bench_op op = ops[a.msgid % MAX_PIPELINE];
+        record(run, &w->stats, op, starts[a.msgid % MAX_PIPELINE], &a);
+        if (!a.ok && run->verbose)
+            fprintf(stderr, "agency-bench: %s: %s %s\n", bench_op_name(op), a.code, a.message);
+        n++;
+    } while (bench_ready(&w->conn) && n < MAX_PIPELINE);
+    return n;
 }
 
 void *bench_worker(void *arg)
@@ -148,11 +171,12 @@ void *bench_worker(void *arg)
     uint64_t rs = 0x9e3779b97f4a7c15ull ^ ((uint64_t)w->index * 0x100000001b3ull + 1);
     unsigned depth = run->pipeline < 1 ? 1 : run->pipeline > 32 ? 32 : run->pipeline;
     unsigned in_flight = 0;
-    struct bench_answer a;
     for (long iter = 0; iter < 1000000000L; iter++) {
         int64_t now = bench_now_us();
-        /* Top up the pipeline; an auth.resume runs on its own connection when picked. */
-        while (in_flight < depth && keep_going(run, now)) {
+        /* Top up the pipeline and write the new requests at once; an auth.resume runs on its
+         * own connection when picked. */
+        unsigned queued = 0;
+        while (in_flight + queued < depth && keep_going(run, now)) {
             enum bench_op op = pick_op(run, &rs);
             if (!claim(run, now))
                 break;
@@ -161,28 +185,22 @@ void *bench_worker(void *arg)
                 now = bench_now_us();
                 continue;
             }
-            if (send_one(&w->conn, op, w->user, &rs, starts, ops) != 0) {
-                a.ok = false;
-                snprintf(a.code, sizeof a.code, "io");
-                record(run, &w->stats, op, now, &a);
-                return NULL;
-            }
-            in_flight++;
+            queue_one(&w->conn, op, w->user, &rs, starts, ops);
+            queued++;
             last = op;
         }
-        if (in_flight == 0)
-            break;
-        if (bench_read(&w->conn, &a) != 0) {
-            record(run, &w->stats, last, run->warm_end_us, &a);
-            if (run->verbose)
-                fprintf(stderr, "agency-bench: connection %u: %s\n", w->index, a.message);
+        if (queued > 0 && bench_flush(&w->conn) != 0) {
+            struct bench_answer a = {.ok = false, .code = "io"};
+            record(run, &w->stats, last, now, &a);
             return NULL;
         }
-        in_flight--;
-        record(run, &w->stats, ops[a.msgid % MAX_PIPELINE], starts[a.msgid % MAX_PIPELINE], &a);
-        if (!a.ok && run->verbose)
-            fprintf(stderr, "agency-bench: %s: %s %s\n", bench_op_name(ops[a.msgid % MAX_PIPELINE]),
-                    a.code, a.message);
+        in_flight += queued;
+        if (in_flight == 0)
+            break;
+        int n = read_answers(w, starts, ops, last);
+        if (n < 0)
+            return NULL;
+        in_flight -= (unsigned)n;
     }
     return NULL;
 }

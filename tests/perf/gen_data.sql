@@ -56,7 +56,7 @@ SELECT c.id, c.owner_id, (ARRAY['call', 'email', 'meeting', 'visit', 'note'])[1 
        CASE WHEN g % 10 = 0 THEN 'follow up ' || g END,
        CASE WHEN g % 10 = 0 THEN current_date + ((g / 10) % 60 - 30) END,
        CASE WHEN g % 20 = 0 THEN now() END, CASE WHEN g % 20 = 0 THEN c.owner_id END
-  FROM generate_series(:have_acts + 1, :want_activities) g
+  FROM generate_series((:have_acts + 1)::bigint, :want_activities::bigint) g
   JOIN agency.clients c ON c.id = :cmin + (g * 7907) % (:cmax - :cmin + 1);
 COMMIT;
 ANALYZE agency.users;

@@ -395,8 +395,12 @@ static double run_load(struct bench_run *run, struct bench_worker *w, unsigned n
     run->warm_end_us = t0 + (int64_t)(o->warmup * 1e6);
     run->end_us = run->warm_end_us + (int64_t)(o->duration * 1e6);
     atomic_store(&run->last_us, run->warm_end_us);
+    pthread_attr_t attr; /* small stacks, so that thousands of connections fit */
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
     for (unsigned i = 0; th && ok && i < n; i++)
-        ok[i] = pthread_create(&th[i], NULL, bench_worker, &w[i]) == 0;
+        ok[i] = pthread_create(&th[i], &attr, bench_worker, &w[i]) == 0;
+    pthread_attr_destroy(&attr);
     for (unsigned i = 0; th && ok && i < n; i++) {
         if (ok[i])
             pthread_join(th[i], NULL);

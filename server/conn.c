@@ -8,6 +8,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
 #include <openssl/x509.h>
 
 #include "config.h"
@@ -167,8 +168,10 @@ void conn_close(struct conn *c, const char *reason)
 {
     if (c->state == CONN_FREE)
         return;
-    if (c->state == CONN_OPEN && !c->want_write)
+    if (c->state == CONN_OPEN && !c->want_write) {
         SSL_shutdown(c->ssl); /* one non-blocking attempt at close_notify */
+        ERR_clear_error();    /* its failure must not reach another connection's I/O */
+    }
     epoll_ctl(conn_epfd, EPOLL_CTL_DEL, c->fd, NULL);
     SSL_free(c->ssl);
     close(c->fd);
@@ -229,6 +232,7 @@ void conn_flush(struct conn *c, uint64_t now_ms)
 {
     char reason[128];
     while (c->wpos < c->wlen) {
+        ERR_clear_error(); /* SSL_get_error reads the thread's queue: start it empty */
         int n = SSL_write(c->ssl, c->wbuf + c->wpos, (int)(c->wlen - c->wpos));
         if (n > 0) {
             c->wpos += (size_t)n;
@@ -351,6 +355,7 @@ static void conn_read(struct conn *c, uint64_t now_ms)
          rounds++) {
         if (!conn_rbuf_room(c, 1))
             return; /* a whole frame is buffered and waits (in flight or queue full) */
+        ERR_clear_error();
         int n = SSL_read(c->ssl, c->rbuf + c->rlen, (int)(c->rcap - c->rlen));
         if (n > 0) {
             c->rlen += (size_t)n;
@@ -373,6 +378,7 @@ static void conn_read(struct conn *c, uint64_t now_ms)
 static void conn_handshake(struct conn *c, uint64_t now_ms)
 {
     char reason[128];
+    ERR_clear_error();
     int r = SSL_accept(c->ssl);
     if (r == 1) {
         tls_handshake_done(c->slot, c->peer, true, NULL);

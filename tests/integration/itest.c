@@ -266,6 +266,14 @@ void it_close(it_conn *c)
     free(c);
 }
 
+void it_drop(it_conn *c)
+{
+    if (c == NULL)
+        return;
+    c->closed = true; /* it_close then skips close_notify */
+    it_close(c);
+}
+
 void it_peer_fingerprint(it_conn *c, char out[65])
 {
     unsigned char md[EVP_MAX_MD_SIZE];

@@ -51,6 +51,9 @@ it_conn *it_connect_stack(void);
 it_conn *it_connect_port(int port);
 /* Closes the connection and frees it; NULL is fine. */
 void it_close(it_conn *c);
+/* Drops the connection the way a crashed or unplugged client does: the socket closes with no
+ * TLS close_notify. Frees c like it_close. */
+void it_drop(it_conn *c);
 /* The peer certificate's SHA-256 fingerprint as 64 hex chars into out[65]. */
 void it_peer_fingerprint(it_conn *c, char out[65]);
 

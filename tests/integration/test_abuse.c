@@ -346,6 +346,23 @@ static void test_memory_bounded(void **state)
     ctl_alive("all abuse cases");
 }
 
+/* Clients that vanish without a TLS close_notify (mid-session, and right after the handshake)
+ * cost only their own connection: the others keep their sessions, several calls over. */
+static void test_abrupt_close(void **state)
+{
+    for (int i = 0; i < 5; i++) {
+        it_conn *c = it_session("AGENCY_DEMO_AE", NULL);
+        it_resp *r = it_call(c, "ping", "");
+        it_assert_ok(r, "ping before vanishing");
+        it_resp_free(r);
+        it_drop(c);
+        it_drop(fresh());
+        usleep(50 * 1000);
+        for (int k = 0; k < 3; k++)
+            ctl_alive("a client vanished without close_notify");
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_not_requests),
         cmocka_unit_test(test_tls12_client),
         cmocka_unit_test(test_plain_tcp),
+        cmocka_unit_test(test_abrupt_close),
         cmocka_unit_test_teardown(test_slow_handshake, it_teardown),
         cmocka_unit_test(test_memory_bounded),
     };

@@ -1317,3 +1317,20 @@ void it_db_close(void)
         PQfinish(owner_db);
     owner_db = NULL;
 }
+
+uint64_t it_result_id(const it_resp *r, const char *what)
+{
+    uint64_t id = 0;
+    if (!it_u64(r->result, "id", &id))
+        it_fail("%s: the answer has no id", what);
+    return id;
+}
+
+uint64_t it_client_create_forced(it_conn *c, const char *name, uint64_t owner)
+{
+    it_resp *r = IT_CALL_OK(c, name, "client.create", "name:s owner_id:u force:b", name,
+                            (unsigned long long)owner, 1);
+    uint64_t id = it_result_id(r, "client.create");
+    it_resp_free(r);
+    return id;
+}

@@ -127,6 +127,10 @@ void it_hello(it_conn *c);
 uint64_t it_login_as(it_conn *c, const char *cred_key);
 /* auth.login with user and password; the answer (caller frees). */
 it_resp *it_login(it_conn *c, const char *user, const char *password);
+/* The "id" of an OK answer's result map; fails the test (naming what) when there is none. */
+uint64_t it_result_id(const it_resp *r, const char *what);
+/* client.create {name, owner_id, force: true} on c; fails the test unless OK; the new id. */
+uint64_t it_client_create_forced(it_conn *c, const char *name, uint64_t owner);
 /* Connect to the stack + hello + login as cred_key; fails the test on error. */
 it_conn *it_session(const char *cred_key, uint64_t *user_id);
 /* Same with an explicit user name and password. */

@@ -24,24 +24,6 @@ static void u64s(char *buf, size_t size, uint64_t v)
     snprintf(buf, size, "%llu", (unsigned long long)v);
 }
 
-static uint64_t result_id(const it_resp *r, const char *what)
-{
-    uint64_t id = 0;
-    if (!it_u64(r->result, "id", &id))
-        it_fail("%s: the answer has no id", what);
-    return id;
-}
-
-/* client.create of name owned by owner on c, forced; the new id. */
-static uint64_t create_forced(it_conn *c, const char *name, uint64_t owner)
-{
-    it_resp *r = IT_CALL_OK(c, name, "client.create", "name:s owner_id:u force:b", name,
-                            (unsigned long long)owner, 1);
-    uint64_t id = result_id(r, "client.create");
-    it_resp_free(r);
-    return id;
-}
-
 static uint64_t user_id(it_conn *d, const char *username)
 {
     uint64_t id = it_find_id(d, "user.list", "username", username);
@@ -120,7 +102,7 @@ static void test_duplicates_across_scripts(void **state)
                      2, pairs[i].first, pairs[i].second) != 1)
             it_fail("'%s' and '%s' do not normalise to one name", pairs[i].first, pairs[i].second);
         /* the first is another team's client: the AE cannot see it, yet it is a duplicate */
-        uint64_t first = create_forced(d, pairs[i].first, giulia);
+        uint64_t first = it_client_create_forced(d, pairs[i].first, giulia);
         long long clients = it_db_ll("SELECT count(*) FROM agency.clients", 0);
         it_resp *r = it_call(ae, "client.create", "name:s", pairs[i].second);
         it_assert_err(r, "duplicate", pairs[i].second);
@@ -155,7 +137,7 @@ static void test_duplicates_across_scripts(void **state)
             " AND user_id = $1::bigint AND detail ~ ('(^|[^0-9])' || $2 || '([^0-9]|$)')",
             2, aid, fid);
         r = IT_CALL_OK(ae, "forced create", "client.create", "name:s force:b", pairs[i].second, 1);
-        uint64_t second = result_id(r, "forced create");
+        uint64_t second = it_result_id(r, "forced create");
         it_resp_free(r);
         assert_true(second != first);
         /* archived, the pair no longer crowds the candidates of a later run on this database */
@@ -200,7 +182,7 @@ static void test_registration_number_duplicate(void **state)
     it_resp *r = IT_CALL_OK(d, "client with a registration number", "client.create",
                             "name:s registration_no:s owner_id:u force:b", name, reg,
                             (unsigned long long)giulia, 1);
-    uint64_t first = result_id(r, "client.create");
+    uint64_t first = it_result_id(r, "client.create");
     it_resp_free(r);
 
     long long clients = it_db_ll("SELECT count(*) FROM agency.clients", 0);
@@ -243,7 +225,7 @@ static void test_concurrent_update_conflict(void **state)
     it_conn *ae = it_session("AGENCY_DEMO_AE", &ae_id);
     it_conn *mgr = it_session("AGENCY_DEMO_MANAGER", NULL);
     snprintf(name, sizeof name, "Race Client %s", it_uniq("", uniq, sizeof uniq));
-    uint64_t id = create_forced(ae, name, ae_id);
+    uint64_t id = it_client_create_forced(ae, name, ae_id);
     it_resp *r = IT_CALL_OK(ae, "client.get", "client.get", "id:u", (unsigned long long)id);
     uint64_t v = 0;
     assert_true(it_u64(r->result, "version", &v));
@@ -294,13 +276,13 @@ static void test_idempotent_create(void **state)
     it_conn *ae = it_session("AGENCY_DEMO_AE", NULL);
     it_resp *r = IT_CALL_OK(ae, "first try", "client.create", "name:s force:b idempotency_key:s",
                             name, 1, key);
-    uint64_t first = result_id(r, "first try");
+    uint64_t first = it_result_id(r, "first try");
     it_resp_free(r);
     /* the retry comes on a new connection, as after a connection lost mid-request */
     it_close(ae);
     ae = it_session("AGENCY_DEMO_AE", NULL);
     r = IT_CALL_OK(ae, "retry", "client.create", "name:s force:b idempotency_key:s", name, 1, key);
-    assert_int_equal(result_id(r, "retry"), first);
+    assert_int_equal(it_result_id(r, "retry"), first);
     it_resp_free(r);
     assert_int_equal(it_db_ll("SELECT count(*) FROM agency.clients WHERE name = $1", 1, name), 1);
     it_close(ae);
@@ -336,7 +318,7 @@ static void test_assign_history_and_event(void **state)
     it_cred("AGENCY_DEMO_AE", user, pw);
     it_conn *lc = it_session_user("layla.mansour", pw, &layla);
     snprintf(name, sizeof name, "Handover Client %s", it_uniq("", uniq, sizeof uniq));
-    uint64_t id = create_forced(d, name, ae_id);
+    uint64_t id = it_client_create_forced(d, name, ae_id);
     uint64_t ids[1] = {id};
     assert_int_equal(db_count1("SELECT count(*) FROM agency.client_owners WHERE client_id ="
                                " $1::bigint AND valid_to IS NULL",
@@ -435,7 +417,7 @@ static void test_deactivation_hands_clients_over(void **state)
     uint64_t layla = user_id(d, "layla.mansour");
     for (int i = 0; i < 4; i++) {
         snprintf(name, sizeof name, "Leaver Client %d %s", i, it_uniq("", uniq, sizeof uniq));
-        create_forced(d, name, leaver);
+        it_client_create_forced(d, name, leaver);
     }
     u64s(uid, sizeof uid, leaver);
     assert_int_equal(
@@ -467,7 +449,7 @@ static void test_deactivation_hands_clients_over(void **state)
     /* a hand-over to someone who cannot own clients is refused and moves nothing */
     uint64_t leaver2 = it_create_user(d, "leaver", "ae", PW, user, sizeof user);
     snprintf(name, sizeof name, "Leaver Client X %s", it_uniq("", uniq, sizeof uniq));
-    uint64_t kept = create_forced(d, name, leaver2);
+    uint64_t kept = it_client_create_forced(d, name, leaver2);
     uint64_t finance = user_id(d, "sam.carter");
     r = it_call(d, "user.deactivate", "id:u reassign_to:u", (unsigned long long)leaver2,
                 (unsigned long long)finance);

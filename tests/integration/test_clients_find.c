@@ -28,24 +28,6 @@ static const char *day(char *buf, int days)
     return buf;
 }
 
-static uint64_t result_id(const it_resp *r, const char *what)
-{
-    uint64_t id = 0;
-    if (!it_u64(r->result, "id", &id))
-        it_fail("%s: the answer has no id", what);
-    return id;
-}
-
-/* client.create of name owned by owner on c, forced; the new id. */
-static uint64_t create_forced(it_conn *c, const char *name, uint64_t owner)
-{
-    it_resp *r = IT_CALL_OK(c, name, "client.create", "name:s owner_id:u force:b", name,
-                            (unsigned long long)owner, 1);
-    uint64_t id = result_id(r, "client.create");
-    it_resp_free(r);
-    return id;
-}
-
 /* ---- search ---- */
 
 /* Ids of every item client.list {q} answers, page by page with limit; returns the count and
@@ -103,7 +85,7 @@ static void test_search_and_paging(void **state)
     snprintf(reg, sizeof reg, "HL-%s", tok);
     it_resp *r = IT_CALL_OK(ae, "client to search", "client.create",
                             "name:s registration_no:s force:b", name, reg, 1);
-    uint64_t target = result_id(r, "client.create");
+    uint64_t target = it_result_id(r, "client.create");
     it_resp_free(r);
     snprintf(contact, sizeof contact, "\xe7\x8e\x8b\xe5\xb0\x8f\xe6\x98\x8e Wang%s", tok);
     r = IT_CALL_OK(ae, "its contact", "contact.create", "client_id:u name:s",
@@ -120,8 +102,8 @@ static void test_search_and_paging(void **state)
     char close[160], far[160];
     snprintf(close, sizeof close, "Rankq%s", tok);
     snprintf(far, sizeof far, "Rankq%s Consolidated International Holdings Group", tok);
-    uint64_t far_id = create_forced(ae, far, ae_id);
-    uint64_t close_id = create_forced(ae, close, ae_id);
+    uint64_t far_id = it_client_create_forced(ae, far, ae_id);
+    uint64_t close_id = it_client_create_forced(ae, close, ae_id);
     n = list_all(ae, close, 50, ids, 600);
     int ci = index_of(ids, n, close_id), fi = index_of(ids, n, far_id);
     if (ci != 0 || fi < 0)
@@ -133,7 +115,7 @@ static void test_search_and_paging(void **state)
     uint64_t made[11];
     for (int i = 0; i < 11; i++) {
         snprintf(name, sizeof name, "Pagecheck%s %02d", tok, i);
-        made[i] = create_forced(d, name, ae_id);
+        made[i] = it_client_create_forced(d, name, ae_id);
     }
     snprintf(name, sizeof name, "Pagecheck%s", tok);
     n = list_all(ae, name, 3, ids, 600);
@@ -181,7 +163,7 @@ static uint64_t log_followup(it_conn *c, uint64_t client, const char *action, co
     it_resp *r = IT_CALL_OK(c, action, "activity.log",
                             "client_id:u kind:s summary:s next_action:s next_due:s",
                             (unsigned long long)client, "call", "Agenda call", action, due);
-    uint64_t id = result_id(r, "activity.log");
+    uint64_t id = it_result_id(r, "activity.log");
     it_resp_free(r);
     return id;
 }
@@ -196,7 +178,7 @@ static void test_agenda(void **state)
     it_cred("AGENCY_DEMO_AE", user, pw);
     it_conn *lc = it_session_user("layla.mansour", pw, &layla);
     snprintf(name, sizeof name, "Agenda Client %s", it_uniq("", uniq, sizeof uniq));
-    uint64_t client = create_forced(ae, name, ae_id);
+    uint64_t client = it_client_create_forced(ae, name, ae_id);
     uint64_t over = log_followup(ae, client, "Send the signed brief", day(d_over, -2));
     uint64_t soon = log_followup(ae, client, "Book the shoot", day(d_soon, 3));
     uint64_t later = log_followup(ae, client, "Quarterly review", day(d_later, 20));
@@ -205,7 +187,7 @@ static void test_agenda(void **state)
     it_resp_free(r);
     char lname[96];
     snprintf(lname, sizeof lname, "Agenda Teammate %s", it_uniq("", uniq, sizeof uniq));
-    uint64_t lclient = create_forced(lc, lname, layla);
+    uint64_t lclient = it_client_create_forced(lc, lname, layla);
     uint64_t lsoon = log_followup(lc, lclient, "Teammate follow-up", d_soon);
 
     r = IT_CALL_OK(ae, "agenda 7 days", "agenda", "days:u", 7ULL);

@@ -54,7 +54,7 @@ INSERT INTO agency.activities (client_id, user_id, kind, summary, occurred_at, n
 SELECT c.id, c.owner_id, (ARRAY['call', 'email', 'meeting', 'visit', 'note'])[1 + g % 5],
        'generated activity ' || g, now() - make_interval(secs => (g * 7919) % 63072000),
        CASE WHEN g % 10 = 0 THEN 'follow up ' || g END,
-       CASE WHEN g % 10 = 0 THEN current_date + ((g / 10) % 60 - 30) END,
+       CASE WHEN g % 10 = 0 THEN current_date + ((g / 10) % 60 - 30)::int END,
        CASE WHEN g % 20 = 0 THEN now() END, CASE WHEN g % 20 = 0 THEN c.owner_id END
   FROM generate_series((:have_acts + 1)::bigint, :want_activities::bigint) g
   JOIN agency.clients c ON c.id = :cmin + (g * 7907) % (:cmax - :cmin + 1);

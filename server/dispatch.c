@@ -51,10 +51,16 @@ void dispatch_send_error(struct conn *c, uint32_t msgid, enum proto_err code, co
     out_send(&o, c);
 }
 
+/* One line per answered request: at debug level when it succeeded (a busy server answers
+ * thousands a second, and the audit trail already records every change), at info otherwise. */
 static void log_request(const struct conn *c, const char *op, double ms, const char *outcome)
 {
-    log_info("event=request conn=%u user=%llu op=%s ms=%.1f outcome=%s", c->slot,
-             (unsigned long long)c->sess.user_id, op, ms, outcome);
+    if (strcmp(outcome, "ok") == 0)
+        log_debug("event=request conn=%u user=%llu op=%s ms=%.1f outcome=ok", c->slot,
+                  (unsigned long long)c->sess.user_id, op, ms);
+    else
+        log_info("event=request conn=%u user=%llu op=%s ms=%.1f outcome=%s", c->slot,
+                 (unsigned long long)c->sess.user_id, op, ms, outcome);
 }
 
 static double ms_since(const struct timespec *t0)

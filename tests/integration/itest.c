@@ -697,21 +697,31 @@ static void resp_decode(it_resp *r, size_t len, bool *is_notify)
     }
 }
 
+/* Reads the next frame before deadline and decodes it. Returns false (r->status says why:
+ * closed, timeout) when no frame arrived; else true with *notify telling whether it was a
+ * server push. *out is never NULL. */
+static bool recv_frame(it_conn *c, int64_t deadline, it_resp **out, bool *notify)
+{
+    it_resp *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        abort();
+    *out = r;
+    size_t len = 0;
+    int left = (int)(deadline - it_now_ms());
+    r->status = conn_read_frame(c, left > 0 ? left : 0, &r->frame, &len);
+    if (r->status != IT_OK)
+        return false;
+    resp_decode(r, len, notify);
+    return true;
+}
+
 it_resp *it_recv(it_conn *c, int timeout_ms)
 {
     int64_t deadline = it_now_ms() + timeout_ms;
     for (;;) {
-        it_resp *r = calloc(1, sizeof *r);
-        if (r == NULL)
-            abort();
-        size_t len = 0;
-        int left = (int)(deadline - it_now_ms());
-        r->status = conn_read_frame(c, left > 0 ? left : 0, &r->frame, &len);
-        if (r->status != IT_OK)
-            return r;
+        it_resp *r;
         bool notify;
-        resp_decode(r, len, &notify);
-        if (!notify)
+        if (!recv_frame(c, deadline, &r, &notify) || !notify)
             return r;
         it_resp_free(r);
     }
@@ -722,16 +732,10 @@ it_resp *it_recv_event(it_conn *c, const char *kind, int timeout_ms)
     int64_t deadline = it_now_ms() + timeout_ms;
     char got[64];
     for (;;) {
-        it_resp *r = calloc(1, sizeof *r);
-        if (r == NULL)
-            abort();
-        size_t len = 0;
-        int left = (int)(deadline - it_now_ms());
-        r->status = conn_read_frame(c, left > 0 ? left : 0, &r->frame, &len);
-        if (r->status != IT_OK)
-            return r;
+        it_resp *r;
         bool notify;
-        resp_decode(r, len, &notify);
+        if (!recv_frame(c, deadline, &r, &notify))
+            return r;
         if (notify && r->result != NULL && it_str(r->result, "kind", got, sizeof got) != NULL &&
             strcmp(got, kind) == 0) {
             r->status = IT_OK;
@@ -1333,4 +1337,28 @@ uint64_t it_client_create_forced(it_conn *c, const char *name, uint64_t owner)
     uint64_t id = it_result_id(r, "client.create");
     it_resp_free(r);
     return id;
+}
+
+void it_expect_invalidv(it_conn *c, const char *what, const char *field, const char *method,
+                        const char *fmt, va_list ap)
+{
+    uint32_t id = it_sendv(c, method, fmt, ap);
+    if (id == 0)
+        it_fail("%s: the request could not be sent", what);
+    it_resp *r = it_recv(c, IT_TIMEOUT_MS);
+    bool good = r->status == IT_ERROR && strcmp(r->code, "invalid") == 0 &&
+                strcmp(r->field, field) == 0 && r->reason[0] != '\0';
+    if (!good)
+        it_fail("%s (%s): expected invalid field=%s with a reason, got %s", what, method, field,
+                it_resp_str(r));
+    it_resp_free(r);
+}
+
+void it_expect_invalid(it_conn *c, const char *what, const char *field, const char *method,
+                       const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    it_expect_invalidv(c, what, field, method, fmt, ap);
+    va_end(ap);
 }

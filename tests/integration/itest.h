@@ -104,6 +104,12 @@ typedef void (*it_pack_fn)(msgpack_packer *pk, void *ud);
 /* Sends one request; returns its msgid (never 0), or 0 when the write failed. */
 uint32_t it_send(it_conn *c, const char *method, const char *fmt, ...);
 uint32_t it_sendv(it_conn *c, const char *method, const char *fmt, va_list ap);
+/* Sends method with the it_call argument format and asserts the answer is invalid with the
+ * given field and a non-empty reason; what names the case in the failure message. */
+void it_expect_invalid(it_conn *c, const char *what, const char *field, const char *method,
+                       const char *fmt, ...);
+void it_expect_invalidv(it_conn *c, const char *what, const char *field, const char *method,
+                        const char *fmt, va_list ap);
 /* Sends one request whose single params map is packed by fn (which must pack one value). */
 uint32_t it_send_pk(it_conn *c, const char *method, it_pack_fn fn, void *ud);
 /* Reads the next response (notifications are skipped) within timeout_ms. Never NULL. */

@@ -16,25 +16,6 @@
 
 #define PW "Marble-canyon-4417"
 
-/* Calls method and asserts invalid with the given field. */
-static void expect_invalid(it_conn *c, const char *what, const char *field, const char *method,
-                           const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    uint32_t id = it_sendv(c, method, fmt, ap);
-    va_end(ap);
-    if (id == 0)
-        it_fail("%s: the request could not be sent", what);
-    it_resp *r = it_recv(c, IT_TIMEOUT_MS);
-    bool good = r->status == IT_ERROR && strcmp(r->code, "invalid") == 0 &&
-                strcmp(r->field, field) == 0 && r->reason[0] != '\0';
-    if (!good)
-        it_fail("%s (%s): expected invalid field=%s with a reason, got %s", what, method, field,
-                it_resp_str(r));
-    it_resp_free(r);
-}
-
 /* A string of n copies of c (n < size). */
 static char *repeat(char *buf, size_t size, char ch, size_t n)
 {
@@ -246,71 +227,73 @@ static void invalid_cases(it_conn *d, uint64_t branch, uint64_t team, uint64_t o
     repeat(s201, sizeof s201, 'n', 201);
     it_uniq("Inv ", name, sizeof name);
 
-    expect_invalid(d, "id of the wrong type", "id", "user.get", "id:s", "1");
-    expect_invalid(d, "id 0", "id", "user.get", "id:u", 0ULL);
-    expect_invalid(d, "negative id", "id", "user.get", "id:i", -1LL);
-    expect_invalid(d, "missing id", "id", "user.get", "");
-    expect_invalid(d, "limit 501", "limit", "user.list", "limit:u", 501ULL);
-    expect_invalid(d, "limit 0", "limit", "user.list", "limit:u", 0ULL);
-    expect_invalid(d, "a role that does not exist", "role", "user.list", "role:s", "emperor");
-    expect_invalid(d, "active as a string", "active", "user.list", "active:s", "yes");
-    expect_invalid(d, "an unknown argument", "colour", "user.list", "colour:s", "blue");
+    it_expect_invalid(d, "id of the wrong type", "id", "user.get", "id:s", "1");
+    it_expect_invalid(d, "id 0", "id", "user.get", "id:u", 0ULL);
+    it_expect_invalid(d, "negative id", "id", "user.get", "id:i", -1LL);
+    it_expect_invalid(d, "missing id", "id", "user.get", "");
+    it_expect_invalid(d, "limit 501", "limit", "user.list", "limit:u", 501ULL);
+    it_expect_invalid(d, "limit 0", "limit", "user.list", "limit:u", 0ULL);
+    it_expect_invalid(d, "a role that does not exist", "role", "user.list", "role:s", "emperor");
+    it_expect_invalid(d, "active as a string", "active", "user.list", "active:s", "yes");
+    it_expect_invalid(d, "an unknown argument", "colour", "user.list", "colour:s", "blue");
 
-    expect_invalid(d, "branch name of 201 chars", "name", "branch.create",
-                   "name:s city:s timezone:s", s201, "Izmir", "Europe/Istanbul");
-    expect_invalid(d, "branch name not UTF-8", "name", "branch.create", "name:S city:s timezone:s",
-                   "Bad\xc3\x28", (size_t)5, "Izmir", "Europe/Istanbul");
-    expect_invalid(d, "branch name overlong UTF-8", "name", "branch.create",
-                   "name:S city:s timezone:s", "Bad\xc0\xaf", (size_t)5, "Izmir",
-                   "Europe/Istanbul");
-    expect_invalid(d, "city as a number", "city", "branch.create", "name:s city:u timezone:s", name,
-                   42ULL, "Europe/Istanbul");
-    expect_invalid(d, "timezone missing", "timezone", "branch.create", "name:s city:s", name,
-                   "Izmir");
-    expect_invalid(d, "a timezone that does not exist", "timezone", "branch.create",
-                   "name:s city:s timezone:s", name, "Izmir", "Mars/Olympus_Mons");
-    expect_invalid(d, "a CIDR prefix of 33", "allowed_networks", "branch.create",
-                   "name:s city:s timezone:s allowed_networks:a", name, "Izmir", "Europe/Istanbul",
-                   bad_prefix);
-    expect_invalid(d, "a CIDR that is not one", "allowed_networks", "branch.create",
-                   "name:s city:s timezone:s allowed_networks:a", name, "Izmir", "Europe/Istanbul",
-                   bad_net);
+    it_expect_invalid(d, "branch name of 201 chars", "name", "branch.create",
+                      "name:s city:s timezone:s", s201, "Izmir", "Europe/Istanbul");
+    it_expect_invalid(d, "branch name not UTF-8", "name", "branch.create",
+                      "name:S city:s timezone:s", "Bad\xc3\x28", (size_t)5, "Izmir",
+                      "Europe/Istanbul");
+    it_expect_invalid(d, "branch name overlong UTF-8", "name", "branch.create",
+                      "name:S city:s timezone:s", "Bad\xc0\xaf", (size_t)5, "Izmir",
+                      "Europe/Istanbul");
+    it_expect_invalid(d, "city as a number", "city", "branch.create", "name:s city:u timezone:s",
+                      name, 42ULL, "Europe/Istanbul");
+    it_expect_invalid(d, "timezone missing", "timezone", "branch.create", "name:s city:s", name,
+                      "Izmir");
+    it_expect_invalid(d, "a timezone that does not exist", "timezone", "branch.create",
+                      "name:s city:s timezone:s", name, "Izmir", "Mars/Olympus_Mons");
+    it_expect_invalid(d, "a CIDR prefix of 33", "allowed_networks", "branch.create",
+                      "name:s city:s timezone:s allowed_networks:a", name, "Izmir",
+                      "Europe/Istanbul", bad_prefix);
+    it_expect_invalid(d, "a CIDR that is not one", "allowed_networks", "branch.create",
+                      "name:s city:s timezone:s allowed_networks:a", name, "Izmir",
+                      "Europe/Istanbul", bad_net);
 
-    expect_invalid(d, "team branch_id 0", "branch_id", "team.create",
-                   "name:s branch_id:u manager_id:u", name, 0ULL, 1ULL);
-    expect_invalid(d, "team name of 201 chars", "name", "team.create",
-                   "name:s branch_id:u manager_id:u", s201, b, 1ULL);
-    expect_invalid(d, "manager_id as a string", "manager_id", "team.create",
-                   "name:s branch_id:u manager_id:s", name, b, "1");
+    it_expect_invalid(d, "team branch_id 0", "branch_id", "team.create",
+                      "name:s branch_id:u manager_id:u", name, 0ULL, 1ULL);
+    it_expect_invalid(d, "team name of 201 chars", "name", "team.create",
+                      "name:s branch_id:u manager_id:u", s201, b, 1ULL);
+    it_expect_invalid(d, "manager_id as a string", "manager_id", "team.create",
+                      "name:s branch_id:u manager_id:s", name, b, "1");
 
     const char *ufmt = "username:s full_name:s email:s role:s branch_id:u team_id:u password:s";
-    expect_invalid(d, "role not in the list", "role", "user.create", ufmt, "inv.role", "Role",
-                   "r@example.test", "emperor", b, t, PW);
-    expect_invalid(d, "user name with a space", "username", "user.create", ufmt, "Bad Name", "Name",
-                   "n@example.test", "ae", b, t, PW);
-    expect_invalid(d, "full name of 201 chars", "full_name", "user.create", ufmt, "inv.full", s201,
-                   "f@example.test", "ae", b, t, PW);
-    expect_invalid(d, "full name with a control char", "full_name", "user.create", ufmt, "inv.ctrl",
-                   "Line\nBreak", "c@example.test", "ae", b, t, PW);
+    it_expect_invalid(d, "role not in the list", "role", "user.create", ufmt, "inv.role", "Role",
+                      "r@example.test", "emperor", b, t, PW);
+    it_expect_invalid(d, "user name with a space", "username", "user.create", ufmt, "Bad Name",
+                      "Name", "n@example.test", "ae", b, t, PW);
+    it_expect_invalid(d, "full name of 201 chars", "full_name", "user.create", ufmt, "inv.full",
+                      s201, "f@example.test", "ae", b, t, PW);
+    it_expect_invalid(d, "full name with a control char", "full_name", "user.create", ufmt,
+                      "inv.ctrl", "Line\nBreak", "c@example.test", "ae", b, t, PW);
     repeat(big, sizeof big, 'e', 255);
     memcpy(big + 250, "@x.io", 6);
-    expect_invalid(d, "email of 255 chars", "email", "user.create", ufmt, "inv.mail", "Mail", big,
-                   "ae", b, t, PW);
-    expect_invalid(d, "password of 7 chars", "password", "user.create", ufmt, "inv.pass", "Pass",
-                   "p@example.test", "ae", b, t, "Qz7!mk2");
-    expect_invalid(d, "a common password", "password", "user.create", ufmt, "inv.common", "Common",
-                   "p@example.test", "ae", b, t, "password123");
-    expect_invalid(d, "branch_id 0", "branch_id", "user.create", ufmt, "inv.branch", "Branch",
-                   "b@example.test", "ae", 0ULL, t, PW);
-    expect_invalid(d, "a team of another branch", "team_id", "user.create", ufmt, "inv.team",
-                   "Team", "t@example.test", "ae", b, (unsigned long long)other_team, PW);
+    it_expect_invalid(d, "email of 255 chars", "email", "user.create", ufmt, "inv.mail", "Mail",
+                      big, "ae", b, t, PW);
+    it_expect_invalid(d, "password of 7 chars", "password", "user.create", ufmt, "inv.pass", "Pass",
+                      "p@example.test", "ae", b, t, "Qz7!mk2");
+    it_expect_invalid(d, "a common password", "password", "user.create", ufmt, "inv.common",
+                      "Common", "p@example.test", "ae", b, t, "password123");
+    it_expect_invalid(d, "branch_id 0", "branch_id", "user.create", ufmt, "inv.branch", "Branch",
+                      "b@example.test", "ae", 0ULL, t, PW);
+    it_expect_invalid(d, "a team of another branch", "team_id", "user.create", ufmt, "inv.team",
+                      "Team", "t@example.test", "ae", b, (unsigned long long)other_team, PW);
 
-    expect_invalid(d, "version as a string", "version", "user.update", "id:u version:s", 1ULL, "1");
-    expect_invalid(d, "negative approval limit", "approval_limit", "user.update",
-                   "id:u version:u approval_limit:i", 1ULL, 1ULL, -5LL);
-    expect_invalid(d, "session_id 0", "session_id", "auth.revoke", "session_id:u", 0ULL);
-    expect_invalid(d, "a malformed idempotency key", "idempotency_key", "user.unlock",
-                   "id:u idempotency_key:s", 1ULL, "not-a-uuid");
+    it_expect_invalid(d, "version as a string", "version", "user.update", "id:u version:s", 1ULL,
+                      "1");
+    it_expect_invalid(d, "negative approval limit", "approval_limit", "user.update",
+                      "id:u version:u approval_limit:i", 1ULL, 1ULL, -5LL);
+    it_expect_invalid(d, "session_id 0", "session_id", "auth.revoke", "session_id:u", 0ULL);
+    it_expect_invalid(d, "a malformed idempotency key", "idempotency_key", "user.unlock",
+                      "id:u idempotency_key:s", 1ULL, "not-a-uuid");
 }
 
 static void test_invalid_arguments_store_nothing(void **state)

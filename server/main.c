@@ -14,6 +14,7 @@
 #include "log.h"
 #include "loop.h"
 #include "notify.h"
+#include "password.h"
 #include "sqlapi.h"
 #include "tls.h"
 
@@ -252,25 +253,32 @@ static int run_server(const struct config *cfg)
         log_error("event=fatal reason=tls error=%s", log_quote(q, sizeof(q), err));
         return 1;
     }
+    /* Argon2id on a low-priority pool of cores - 1 threads: logins queue there instead of
+       taking every core from the I/O thread. */
+    log_info("event=password_pool threads=%u", password_pool_start(0));
     if (dbpool_start(cfg, err, sizeof(err)) < 0) {
         log_error("event=fatal reason=database error=%s", log_quote(q, sizeof(q), err));
         dbpool_stop();
+        password_pool_stop();
         return 1;
     }
     int fd = loop_listen(cfg, err, sizeof(err));
     if (fd < 0) {
         log_error("event=fatal reason=listen error=%s", log_quote(q, sizeof(q), err));
         dbpool_stop();
+        password_pool_stop();
         return 1;
     }
     if (notify_start(cfg, err, sizeof(err)) < 0) {
         log_error("event=fatal reason=notify error=%s", log_quote(q, sizeof(q), err));
         close(fd);
         dbpool_stop();
+        password_pool_stop();
         return 1;
     }
     loop_set_reload(reload_config);
     int rc = loop_run(cfg, fd);
+    password_pool_stop(); /* after the workers (loop_run stops them): nobody waits on it */
     tls_shutdown();
     return rc;
 }

@@ -1,11 +1,17 @@
 /*
  * password.c - Argon2id hashing (libargon2), constant-cost verification for unknown users,
- * the password policy and one-time password generation.
+ * the password policy and one-time password generation. Once password_pool_start has run,
+ * every hash runs on a small pool of low-priority threads, so that logins cannot take the
+ * cores from the I/O thread.
  */
 #include <ctype.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <argon2.h>
 #include <openssl/rand.h>
@@ -72,12 +78,136 @@ struct password_params password_current_params(void)
     return p;
 }
 
+/* ---- the hashing pool ---- */
+
+/* One hash or verification handed to the pool; the caller waits on done. */
+struct pw_job {
+    bool verify; /* argon2id_verify of encoded, else argon2id_hash_encoded into out */
+    const struct password_params *p;
+    const char *password;
+    const uint8_t *salt;
+    const char *encoded;
+    char *out;
+    int rc; /* the libargon2 result */
+    bool done;
+    struct pw_job *next;
+};
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t work, done;
+    struct pw_job *head, *tail;
+    pthread_t th[PASSWORD_POOL_MAX];
+    unsigned threads;
+    bool stopping;
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER,
+          .work = PTHREAD_COND_INITIALIZER,
+          .done = PTHREAD_COND_INITIALIZER};
+
+static int run_job(struct pw_job *j)
+{
+    if (j->verify)
+        return argon2id_verify(j->encoded, j->password, strlen(j->password));
+    return argon2id_hash_encoded(j->p->t, j->p->m_kib, j->p->p, j->password, strlen(j->password),
+                                 j->salt, SALT_LEN, HASH_LEN, j->out, PASSWORD_HASH_MAX);
+}
+
+/* Pool thread: lowers its own priority (nice + SCHED_BATCH: a thread may always lower its
+ * own), then runs jobs until password_pool_stop. */
+static void *pool_thread(void *arg)
+{
+    (void)arg;
+    pid_t tid = (pid_t)syscall(SYS_gettid);
+    struct sched_param sp = {.sched_priority = 0};
+    (void)sched_setscheduler(tid, SCHED_BATCH, &sp);
+    (void)setpriority(PRIO_PROCESS, (id_t)tid, PASSWORD_POOL_NICE);
+    pthread_mutex_lock(&pool.lock);
+    for (;;) {
+        while (!pool.head && !pool.stopping)
+            pthread_cond_wait(&pool.work, &pool.lock);
+        struct pw_job *j = pool.head;
+        if (!j)
+            break; /* stopping, and nothing is left */
+        pool.head = j->next;
+        if (!pool.head)
+            pool.tail = NULL;
+        pthread_mutex_unlock(&pool.lock);
+        int rc = run_job(j);
+        pthread_mutex_lock(&pool.lock);
+        j->rc = rc;
+        j->done = true;
+        pthread_cond_broadcast(&pool.done);
+    }
+    pthread_mutex_unlock(&pool.lock);
+    return NULL;
+}
+
+unsigned password_pool_start(unsigned threads)
+{
+    if (threads == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = cores > 1 ? (unsigned)(cores - 1) : 1;
+    }
+    if (threads > PASSWORD_POOL_MAX)
+        threads = PASSWORD_POOL_MAX;
+    pthread_mutex_lock(&pool.lock);
+    pool.stopping = false;
+    while (pool.threads < threads &&
+           pthread_create(&pool.th[pool.threads], NULL, pool_thread, NULL) == 0)
+        pool.threads++;
+    unsigned n = pool.threads;
+    pthread_mutex_unlock(&pool.lock);
+    return n;
+}
+
+void password_pool_stop(void)
+{
+    pthread_mutex_lock(&pool.lock);
+    pool.stopping = true;
+    pthread_cond_broadcast(&pool.work);
+    unsigned n = pool.threads;
+    pthread_mutex_unlock(&pool.lock);
+    for (unsigned i = 0; i < n; i++)
+        pthread_join(pool.th[i], NULL);
+    pthread_mutex_lock(&pool.lock);
+    pool.threads = 0;
+    pthread_mutex_unlock(&pool.lock);
+}
+
+/* Runs j on the pool when it runs (waiting for the answer), else on the calling thread. */
+static int submit(struct pw_job *j)
+{
+    pthread_mutex_lock(&pool.lock);
+    if (pool.threads == 0 || pool.stopping) {
+        pthread_mutex_unlock(&pool.lock);
+        return run_job(j);
+    }
+    j->done = false;
+    j->next = NULL;
+    if (pool.tail)
+        pool.tail->next = j;
+    else
+        pool.head = j;
+    pool.tail = j;
+    pthread_cond_signal(&pool.work);
+    while (!j->done)
+        pthread_cond_wait(&pool.done, &pool.lock);
+    pthread_mutex_unlock(&pool.lock);
+    return j->rc;
+}
+
 static int hash_with(const struct password_params *p, const char *password,
                      const uint8_t salt[SALT_LEN], char out[PASSWORD_HASH_MAX])
 {
-    int rc = argon2id_hash_encoded(p->t, p->m_kib, p->p, password, strlen(password), salt, SALT_LEN,
-                                   HASH_LEN, out, PASSWORD_HASH_MAX);
-    return rc == ARGON2_OK ? 0 : -1;
+    struct pw_job j = {.p = p, .password = password, .salt = salt, .out = out};
+    return submit(&j) == ARGON2_OK ? 0 : -1;
+}
+
+/* argon2id_verify, on the pool when it runs. */
+static int verify_with(const char *encoded, const char *password)
+{
+    struct pw_job j = {.verify = true, .encoded = encoded, .password = password};
+    return submit(&j);
 }
 
 int password_hash(const char *password, char out[PASSWORD_HASH_MAX])
@@ -118,10 +248,10 @@ bool password_verify(const char *encoded, const char *password)
     if (!encoded) {
         char dummy[PASSWORD_HASH_MAX];
         if (dummy_get(dummy) == 0)
-            (void)argon2id_verify(dummy, password, strlen(password));
+            (void)verify_with(dummy, password);
         return false;
     }
-    return argon2id_verify(encoded, password, strlen(password)) == ARGON2_OK;
+    return verify_with(encoded, password) == ARGON2_OK;
 }
 
 /* ASCII-lower-cases s into out (outlen bytes); false if it does not fit. */

@@ -1,7 +1,9 @@
 /*
  * agency-bench - load generator for agencyd: N TLS sessions running a weighted mix of operations
- * for a duration or a count, optional idle sessions held meanwhile; prints per-operation
- * ops/s, p50/p90/p99/max latency and errors (or JSON). Exit 1 on any error.
+ * for a duration or a count (closed loop, or open loop at a fixed total rate), optional idle
+ * sessions held and connections logging in (Argon2id on the server) in a loop meanwhile; prints
+ * per-operation ops/s, p50/p90/p99/max latency and errors with their codes and messages (or
+ * JSON). Exit 1 on any error.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,8 +27,8 @@ struct options {
     const char *host, *ca, *users_file, *user, *admin, *mix, *tokens, *save_tokens;
     const char *password;
     int port;
-    unsigned conns, setup_users, setup_clients, pipeline, idle;
-    double duration, warmup;
+    unsigned conns, setup_users, setup_clients, pipeline, idle, logins;
+    double duration, warmup, rate;
     uint64_t count;
     bool json, verbose;
 };
@@ -37,10 +39,13 @@ static void usage(FILE *f)
         f, "usage: agency-bench [-h HOST] [-p PORT] --ca FILE [-c N] (--user U:P | --users FILE |\n"
            "         --setup-users N --admin U:P [--password P]) [--setup-clients K]\n"
            "         [--mix op=w,...] [-d SECONDS | -n COUNT] [--warmup SECONDS]\n"
-           "         [--pipeline K] [--idle N] [--json] [-v]\n"
+           "         [--pipeline K | --rate R] [--idle N] [--logins N] [--json] [-v]\n"
            "       --tokens FILE: sessions to resume (lines \"[name ]token\") instead of logins;\n"
            "       --save-tokens FILE: writes the sessions used, for a later --tokens run\n"
-           "ops: ping client.get client.list agenda activity.log auth.resume\n"
+           "       --rate R: open loop, R requests/s in all (Poisson), each timed from its\n"
+           "         scheduled send time; --logins N: N more connections running auth.login\n"
+           "         in a loop (the users' passwords) beside the mix\n"
+           "ops: ping client.get client.list agenda activity.log auth.resume auth.login\n"
            "Defaults come from AGENCY_HOST, AGENCY_PORT, AGENCY_CA.\n");
 }
 
@@ -110,7 +115,9 @@ static int parse_args(int argc, char **argv, struct options *o, struct bench_run
         O_JSON,
         O_HELP,
         O_TOKENS,
-        O_SAVE
+        O_SAVE,
+        O_RATE,
+        O_LOGINS
     };
     static const struct option lo[] = {
         {"ca", 1, 0, O_CA},
@@ -128,6 +135,8 @@ static int parse_args(int argc, char **argv, struct options *o, struct bench_run
         {"help", 0, 0, O_HELP},
         {"tokens", 1, 0, O_TOKENS},
         {"save-tokens", 1, 0, O_SAVE},
+        {"rate", 1, 0, O_RATE},
+        {"logins", 1, 0, O_LOGINS},
         {0, 0, 0, 0},
     };
     o->host = getenv("AGENCY_HOST") ? getenv("AGENCY_HOST") : "127.0.0.1";
@@ -203,6 +212,12 @@ static int parse_args(int argc, char **argv, struct options *o, struct bench_run
         case O_SAVE:
             o->save_tokens = optarg;
             break;
+        case O_RATE:
+            o->rate = strtod(optarg, NULL);
+            break;
+        case O_LOGINS:
+            o->logins = (unsigned)strtoul(optarg, NULL, 10);
+            break;
         case O_HELP:
             usage(stdout);
             exit(0);
@@ -215,11 +230,15 @@ static int parse_args(int argc, char **argv, struct options *o, struct bench_run
         o->idle > MAX_CONNS || o->pipeline == 0 || o->pipeline > 32 || o->duration <= 0 ||
         o->warmup < 0 ||
         (o->user == NULL && o->users_file == NULL && o->setup_users == 0 && o->tokens == NULL) ||
-        o->setup_users > MAX_USERS || (o->setup_users > 0 && o->admin == NULL)) {
+        o->setup_users > MAX_USERS || (o->setup_users > 0 && o->admin == NULL) || o->rate < 0 ||
+        (o->rate > 0 && o->pipeline != 1) || o->logins > MAX_CONNS ||
+        (o->logins > 0 && o->tokens != NULL)) {
         usage(stderr);
         return -1;
     }
     run->pipeline = o->pipeline;
+    run->rate = o->rate;
+    run->mix_conns = o->conns;
     run->verbose = o->verbose;
     run->count = o->count;
     return parse_mix(o->mix, run);
@@ -405,7 +424,7 @@ static double run_load(struct bench_run *run, struct bench_worker *w, unsigned n
         if (ok[i])
             pthread_join(th[i], NULL);
         else
-            bench_stats_error(&w[i].stats, BOP_PING, "thread");
+            bench_stats_error(&w[i].stats, BOP_PING, "thread", "cannot start a thread");
         bench_stats_merge(total, &w[i].stats);
     }
     free(th);
@@ -424,7 +443,8 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (parse_args(argc, argv, &o, &run) != 0)
         return 2;
-    raise_nofile(o.conns * 2 + o.idle);
+    raise_nofile(o.conns * 2 + o.idle + o.logins);
+    unsigned n_workers = o.conns + o.logins; /* the mix connections, then the login ones */
     char err[256];
     SSL_CTX *ctx = tlsctx_client_new(o.ca, NULL, NULL, err, sizeof err);
     if (ctx == NULL) {
@@ -434,7 +454,7 @@ int main(int argc, char **argv)
     struct bench_target t = {.host = o.host, .port = o.port, .ctx = ctx};
     run.target = &t;
     struct bench_user *users = calloc(MAX_USERS, sizeof *users);
-    struct bench_worker *w = calloc(o.conns, sizeof *w);
+    struct bench_worker *w = calloc(n_workers, sizeof *w);
     struct bench_conn *idle = calloc(o.idle ? o.idle : 1, sizeof *idle);
     int rc = 2;
     if (users == NULL || w == NULL || idle == NULL)
@@ -461,12 +481,27 @@ int main(int argc, char **argv)
     if (run_setup(&job) != 0 || check_clients(&run, users, n_users) != 0 ||
         (o.save_tokens != NULL && save_tokens(o.save_tokens, users, n_users) != 0))
         goto out;
-    for (unsigned i = 0; i < o.conns; i++) {
+    /* Each mix connection resumes its user's session, or logs in a session of its own when the
+     * mix opens fresh connections (concurrent resumes of one session would all update its one
+     * row: not what many users reconnecting do). Login connections only say hello. */
+    bool own_session = run.weight[BOP_AUTH_RESUME] > 0 && o.tokens == NULL;
+    for (unsigned i = 0; i < n_workers; i++) {
         w[i].run = &run;
         w[i].index = i;
         w[i].user = &users[i % n_users];
-        if (bench_session(&w[i].conn, &t, NULL, NULL, w[i].user->token, NULL, err, sizeof err) !=
-            0) {
+        w[i].login_only = i >= o.conns;
+        int rc_s;
+        if (w[i].login_only)
+            rc_s = bench_session(&w[i].conn, &t, NULL, NULL, NULL, NULL, err, sizeof err);
+        else if (own_session)
+            rc_s = bench_session(&w[i].conn, &t, w[i].user->name, w[i].user->password, NULL,
+                                 w[i].token, err, sizeof err);
+        else {
+            rc_s =
+                bench_session(&w[i].conn, &t, NULL, NULL, w[i].user->token, NULL, err, sizeof err);
+            memcpy(w[i].token, w[i].user->token, sizeof w[i].token);
+        }
+        if (rc_s != 0) {
             fprintf(stderr, "agency-bench: connection %u: %s\n", i, err);
             goto out;
         }
@@ -481,20 +516,23 @@ int main(int argc, char **argv)
             goto out;
     }
     struct bench_stats total = {0};
-    double secs = run_load(&run, w, o.conns, &o, &total);
-    char setting[512];
+    double secs = run_load(&run, w, n_workers, &o, &total);
+    char setting[640];
     snprintf(setting, sizeof setting,
-             "\"connections\": %u, \"pipeline\": %u, \"idle\": %u, \"users\": %u, "
-             "\"warmup_s\": %.3f, \"mix\": \"%s\"",
-             o.conns, o.pipeline, o.idle, n_users, o.warmup, o.mix);
+             "\"connections\": %u, \"pipeline\": %u, \"rate\": %.1f, \"idle\": %u, "
+             "\"logins\": %u, \"users\": %u, \"warmup_s\": %.3f, \"mix\": \"%s\"",
+             o.conns, o.pipeline, o.rate, o.idle, o.logins, n_users, o.warmup, o.mix);
+    if (!o.json && o.rate > 0)
+        printf("open loop: %.1f requests/s scheduled over %u connections\n", o.rate, o.conns);
     bool used[BOP__COUNT];
     for (int op = 0; op < BOP__COUNT; op++)
         used[op] = run.weight[op] > 0;
+    used[BOP_AUTH_LOGIN] = used[BOP_AUTH_LOGIN] || o.logins > 0;
     uint64_t errors = bench_stats_report(&total, used, secs, setting, o.json);
     bench_stats_free(&total);
     rc = errors ? 1 : 0;
 out:
-    for (unsigned i = 0; w && i < o.conns; i++) {
+    for (unsigned i = 0; w && i < n_workers; i++) {
         bench_close(&w[i].conn);
         bench_stats_free(&w[i].stats);
     }

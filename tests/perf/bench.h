@@ -25,6 +25,7 @@ enum bench_op {
     BOP_AGENDA,
     BOP_ACTIVITY_LOG,
     BOP_AUTH_RESUME,
+    BOP_AUTH_LOGIN,
     BOP__COUNT
 };
 
@@ -86,8 +87,9 @@ int bench_call(struct bench_conn *c, const char *method, const char *const *kv,
                struct bench_answer *a);
 
 /* A connection, hello and then auth.login with user/password or auth.resume with token
- * (64 hex digits) when token is non-NULL. On success the session token is copied to
- * token_out[65] (if non-NULL) and 0 returned; otherwise -1 with a reason in err. */
+ * (64 hex digits) when token is non-NULL (neither when both user and token are NULL). On success
+ * the session token is copied to token_out[65] (if non-NULL) and 0 returned; otherwise -1 with a
+ * reason in err. */
 int bench_session(struct bench_conn *c, const struct bench_target *t, const char *user,
                   const char *password, const char *token, char token_out[65], char *err,
                   size_t errlen);

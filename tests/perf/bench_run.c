@@ -1,14 +1,18 @@
 /*
  * bench_run.c - agency-bench's load: one thread per active connection keeping --pipeline
- * requests of the weighted mix in flight, timing each answer; auth.resume opens a fresh TLS
- * connection each time.
+ * requests of the weighted mix in flight (closed loop) or sending them at scheduled times
+ * (open loop, --rate), timing each answer; auth.resume opens a fresh TLS connection each time;
+ * login connections run auth.login in a loop.
  */
 #include "bench_run.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_PIPELINE 64
 
@@ -59,6 +63,11 @@ static void pack_args(msgpack_packer *pk, enum bench_op op, const struct bench_u
         msgpack_pack_map(pk, 1);
         proto_kv_u64(pk, "days", 7);
         break;
+    case BOP_AUTH_LOGIN:
+        msgpack_pack_map(pk, 2);
+        proto_kv_str(pk, "username", u->name);
+        proto_kv_str(pk, "password", u->password);
+        break;
     case BOP_ACTIVITY_LOG:
         msgpack_pack_map(pk, 3);
         proto_kv_u64(pk, "client_id", u->client_ids[k]);
@@ -91,7 +100,7 @@ static void record(struct bench_run *run, struct bench_stats *st, enum bench_op 
     if (a->ok)
         bench_stats_add(st, op, now - t0);
     else
-        bench_stats_error(st, op, a->code);
+        bench_stats_error(st, op, a->code, a->message);
     if (run->count > 0)
         atomic_fetch_add(&run->done, 1);
     int64_t last = atomic_load(&run->last_us);
@@ -107,19 +116,31 @@ static bool claim(struct bench_run *run, int64_t now)
     return atomic_fetch_add(&run->started, 1) < run->count;
 }
 
-/* One auth.resume on a fresh connection: TCP + TLS + hello + auth.resume, then close. */
-static void do_resume(struct bench_run *run, struct bench_stats *st, const struct bench_user *u)
+/* One auth.resume of token on a fresh connection: TCP + TLS + hello + auth.resume, then close.
+ * A failure is recorded with the step that failed and the server's code (or "io") and
+ * message. */
+static void do_resume(struct bench_run *run, struct bench_stats *st, const char *token)
 {
     struct bench_conn c;
     char err[256];
     int64_t t0 = bench_now_us();
     struct bench_answer a = {.ok = true};
-    if (bench_session(&c, run->target, NULL, NULL, u->token, NULL, err, sizeof err) != 0) {
+    const char *hello[] = {"version", "#1", "client", "agency-bench", NULL};
+    const char *resume[] = {"token", token, NULL};
+    if (bench_connect(&c, run->target, err, sizeof err) != 0) {
         a.ok = false;
-        snprintf(a.code, sizeof a.code, "%s", strstr(err, "auth.resume") ? "resume" : "io");
-        if (run->verbose)
-            fprintf(stderr, "agency-bench: %s\n", err);
+        snprintf(a.code, sizeof a.code, "connect");
+        snprintf(a.message, sizeof a.message, "%.159s", err);
+    } else if (bench_call(&c, "hello", hello, &a) != 0 || !a.ok) {
+        char m[sizeof a.message];
+        snprintf(m, sizeof m, "hello: %.150s", a.message);
+        snprintf(a.message, sizeof a.message, "%s", m);
+        a.ok = false;
+    } else if (bench_call(&c, "auth.resume", resume, &a) != 0 || !a.ok) {
+        a.ok = false;
     }
+    if (!a.ok && run->verbose)
+        fprintf(stderr, "agency-bench: auth.resume: %s %s\n", a.code, a.message);
     bench_close(&c);
     record(run, st, BOP_AUTH_RESUME, t0, &a);
 }
@@ -161,6 +182,52 @@ static int read_answers(struct bench_worker *w, const int64_t starts[MAX_PIPELIN
     return n;
 }
 
+/* Sleeps until the monotonic time at_us (returns at once when it has passed). */
+static void sleep_until(int64_t at_us)
+{
+    struct timespec ts = {.tv_sec = at_us / 1000000, .tv_nsec = (at_us % 1000000) * 1000};
+    for (int i = 0; i < 100 && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR;
+         i++)
+        ;
+}
+
+/* Open loop: requests of the mix at exponentially distributed intervals averaging
+ * mix_conns / rate seconds (all connections together: a Poisson stream at run->rate), one at
+ * a time; each latency counts from the scheduled send time, so an answer that comes late
+ * delays the next sends and their wait is measured too. */
+static void open_loop(struct bench_worker *w, uint64_t *rs)
+{
+    struct bench_run *run = w->run;
+    int64_t starts[MAX_PIPELINE] = {0};
+    enum bench_op ops[MAX_PIPELINE] = {BOP_PING};
+    double mean_us = 1e6 * (double)(run->mix_conns ? run->mix_conns : 1) / run->rate;
+    int64_t next = bench_now_us();
+    for (long iter = 0; iter < 1000000000L; iter++) {
+        double u = (double)(rnd(rs) >> 11) / 9007199254740992.0; /* [0, 1) */
+        next += (int64_t)(-log(1.0 - u) * mean_us);
+        if (!keep_going(run, next))
+            return;
+        sleep_until(next);
+        enum bench_op op = pick_op(run, rs);
+        if (!claim(run, next))
+            return;
+        if (op == BOP_AUTH_RESUME) {
+            do_resume(run, &w->stats, w->token);
+            continue;
+        }
+        queue_one(&w->conn, op, w->user, rs, starts, ops);
+        for (int k = 0; k < MAX_PIPELINE; k++)
+            starts[k] = next; /* one request in flight: whichever slot it took */
+        if (bench_flush(&w->conn) != 0) {
+            struct bench_answer a = {.ok = false, .code = "io", .message = "write failed"};
+            record(run, &w->stats, op, next, &a);
+            return;
+        }
+        if (read_answers(w, starts, ops, op) < 0)
+            return;
+    }
+}
+
 void *bench_worker(void *arg)
 {
     struct bench_worker *w = arg;
@@ -170,6 +237,12 @@ void *bench_worker(void *arg)
     enum bench_op last = BOP_PING; /* the operation of the latest request sent */
     uint64_t rs = 0x9e3779b97f4a7c15ull ^ ((uint64_t)w->index * 0x100000001b3ull + 1);
     unsigned depth = run->pipeline < 1 ? 1 : run->pipeline > 32 ? 32 : run->pipeline;
+    if (w->login_only)
+        depth = 1;
+    else if (run->rate > 0) {
+        open_loop(w, &rs);
+        return NULL;
+    }
     unsigned in_flight = 0;
     for (long iter = 0; iter < 1000000000L; iter++) {
         int64_t now = bench_now_us();
@@ -177,11 +250,11 @@ void *bench_worker(void *arg)
          * own connection when picked. */
         unsigned queued = 0;
         while (in_flight + queued < depth && keep_going(run, now)) {
-            enum bench_op op = pick_op(run, &rs);
-            if (!claim(run, now))
+            enum bench_op op = w->login_only ? BOP_AUTH_LOGIN : pick_op(run, &rs);
+            if (!w->login_only && !claim(run, now))
                 break;
             if (op == BOP_AUTH_RESUME) {
-                do_resume(run, &w->stats, w->user);
+                do_resume(run, &w->stats, w->token);
                 now = bench_now_us();
                 continue;
             }
@@ -190,7 +263,7 @@ void *bench_worker(void *arg)
             last = op;
         }
         if (queued > 0 && bench_flush(&w->conn) != 0) {
-            struct bench_answer a = {.ok = false, .code = "io"};
+            struct bench_answer a = {.ok = false, .code = "io", .message = "write failed"};
             record(run, &w->stats, last, now, &a);
             return NULL;
         }

@@ -24,13 +24,15 @@ void bench_stats_add(struct bench_stats *s, enum bench_op op, int64_t us)
     r->lat[r->n++] = us < 0 ? 0 : us > UINT32_MAX ? UINT32_MAX : (uint32_t)us;
 }
 
-void bench_stats_error(struct bench_stats *s, enum bench_op op, const char *code)
+void bench_stats_error(struct bench_stats *s, enum bench_op op, const char *code,
+                       const char *message)
 {
     struct bench_series *r = &s->op[op];
     r->errors++;
     for (int i = 0; i < BENCH_MAX_CODES; i++) {
         if (r->codes[i].count == 0) {
             snprintf(r->codes[i].code, sizeof r->codes[i].code, "%s", code);
+            snprintf(r->codes[i].message, sizeof r->codes[i].message, "%s", message ? message : "");
             r->codes[i].count = 1;
             return;
         }
@@ -50,7 +52,7 @@ void bench_stats_merge(struct bench_stats *into, struct bench_stats *from)
             bench_stats_add(into, (enum bench_op)op, f->lat[i]);
         for (int i = 0; i < BENCH_MAX_CODES && f->codes[i].count > 0; i++)
             for (uint64_t k = 0; k < f->codes[i].count; k++)
-                bench_stats_error(into, (enum bench_op)op, f->codes[i].code);
+                bench_stats_error(into, (enum bench_op)op, f->codes[i].code, f->codes[i].message);
         into->op[op].dropped += f->dropped;
     }
 }
@@ -60,6 +62,22 @@ void bench_stats_free(struct bench_stats *s)
     for (int op = 0; op < BOP__COUNT; op++)
         free(s->op[op].lat);
     memset(s, 0, sizeof *s);
+}
+
+/* Prints s as a JSON string (quotes, backslashes and control characters escaped). */
+static void json_str(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            printf("\\%c", ch);
+        else if (ch < 0x20)
+            printf("\\u%04x", ch);
+        else
+            putchar(ch);
+    }
+    putchar('"');
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -121,9 +139,18 @@ uint64_t bench_stats_report(struct bench_stats *s, const bool used[BOP__COUNT], 
                    first ? "" : ",\n", bench_op_name((enum bench_op)op), sum[op].count,
                    sum[op].rate, sum[op].p50, sum[op].p90, sum[op].p99, sum[op].max,
                    (unsigned long long)r->errors);
-            for (int i = 0; i < BENCH_MAX_CODES && r->codes[i].count > 0; i++)
-                printf("%s\"%s\": %llu", i ? ", " : "", r->codes[i].code,
-                       (unsigned long long)r->codes[i].count);
+            for (int i = 0; i < BENCH_MAX_CODES && r->codes[i].count > 0; i++) {
+                printf("%s", i ? ", " : "");
+                json_str(r->codes[i].code);
+                printf(": %llu", (unsigned long long)r->codes[i].count);
+            }
+            printf("}, \"error_messages\": {");
+            for (int i = 0; i < BENCH_MAX_CODES && r->codes[i].count > 0; i++) {
+                printf("%s", i ? ", " : "");
+                json_str(r->codes[i].code);
+                printf(": ");
+                json_str(r->codes[i].message);
+            }
             printf("}}");
         } else {
             printf("%-13s %9zu %10.1f %9.3f %9.3f %9.3f %9.3f %7llu", bench_op_name(op),
@@ -132,6 +159,9 @@ uint64_t bench_stats_report(struct bench_stats *s, const bool used[BOP__COUNT], 
             for (int i = 0; i < BENCH_MAX_CODES && r->codes[i].count > 0; i++)
                 printf(" %s=%llu", r->codes[i].code, (unsigned long long)r->codes[i].count);
             printf("\n");
+            for (int i = 0; i < BENCH_MAX_CODES && r->codes[i].count > 0; i++)
+                printf("  %s %s: %s\n", bench_op_name((enum bench_op)op), r->codes[i].code,
+                       r->codes[i].message[0] ? r->codes[i].message : "(no message)");
         }
         first = false;
     }

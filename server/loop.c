@@ -151,10 +151,15 @@ static void loop_accept(uint64_t now)
         }
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        if (!conn_open(fd, peer, ip, tls_current(), now)) {
+        struct conn *c = conn_open(fd, peer, ip, tls_current(), now);
+        if (!c) {
             log_warn("event=conn_refused peer=%s reason=no_resources", peer);
             close(fd);
+            continue;
         }
+        /* A client sends its ClientHello right after connecting: it is usually here already,
+           so the handshake starts now rather than after another epoll_wait. */
+        conn_on_event(c, EPOLLIN, now);
     }
 }
 

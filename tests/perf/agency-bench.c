@@ -451,6 +451,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "agency-bench: %s\n", err);
         return 2;
     }
+    bench_pin_server(ctx);
     struct bench_target t = {.host = o.host, .port = o.port, .ctx = ctx};
     run.target = &t;
     struct bench_user *users = calloc(MAX_USERS, sizeof *users);
@@ -544,5 +545,6 @@ out:
     free(w);
     free(idle);
     SSL_CTX_free(ctx);
+    bench_pin_free();
     return rc;
 }

@@ -62,6 +62,13 @@ struct bench_answer {
     const msgpack_object *result; /* ok: the result (valid until the next read) */
 };
 
+/* Makes ctx verify the server certificate fully once, then accept that same certificate
+ * without rebuilding its chain (the server still proves it holds the key): a fresh handshake
+ * then costs the client what a client that knows its server pays. */
+void bench_pin_server(SSL_CTX *ctx);
+/* Forgets the pinned certificate. */
+void bench_pin_free(void);
+
 /* Opens TCP + TLS to the target. 0, or -1 with a reason in err. conn is zeroed first. */
 int bench_connect(struct bench_conn *c, const struct bench_target *t, char *err, size_t errlen);
 /* Closes and frees what the connection holds (safe on a zeroed or half-opened one). */

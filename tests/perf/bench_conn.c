@@ -15,7 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <stdatomic.h>
+
 #include <openssl/err.h>
+#include <openssl/x509.h>
 
 #include "tlsctx.h"
 
@@ -33,6 +36,39 @@ int64_t bench_now_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The server certificate a full verification accepted, once one has. */
+static _Atomic(X509 *) pinned_cert;
+
+/* Certificate verification of the bench's client context: a server presenting the very
+ * certificate an earlier full verification (chain to the CA, IP address or host name, dates)
+ * accepted is accepted without building the chain again - the handshake still checks that the
+ * server holds its key (CertificateVerify); any other certificate gets the full verification. */
+static int verify_pinned(X509_STORE_CTX *x, void *arg)
+{
+    (void)arg;
+    X509 *leaf = X509_STORE_CTX_get0_cert(x);
+    X509 *pin = atomic_load(&pinned_cert);
+    if (pin != NULL && leaf != NULL && X509_cmp(leaf, pin) == 0)
+        return 1;
+    int ok = X509_verify_cert(x);
+    if (ok == 1 && pin == NULL && leaf != NULL && X509_up_ref(leaf) == 1) {
+        X509 *none = NULL;
+        if (!atomic_compare_exchange_strong(&pinned_cert, &none, leaf))
+            X509_free(leaf);
+    }
+    return ok;
+}
+
+void bench_pin_server(SSL_CTX *ctx)
+{
+    SSL_CTX_set_cert_verify_callback(ctx, verify_pinned, NULL);
+}
+
+void bench_pin_free(void)
+{
+    X509_free(atomic_exchange(&pinned_cert, NULL));
 }
 
 /* A TCP connection to host:port (IPv4 literal or "localhost") with I/O timeouts; fd or -1. */

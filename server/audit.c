@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "dbpool.h"
 #include "log.h"
 #include "sqlapi.h"
 
@@ -19,7 +20,9 @@ static const char sql_audit_insert[] =
 
 static const char sql_audit_seal[] = "SELECT agency.audit_seal(10000)";
 
-int audit_write(struct op_ctx *ctx, const char *outcome)
+/* The nine parameters of sql_audit_insert; branch and session are the caller's buffers. */
+static void audit_params(struct op_ctx *ctx, const char *outcome, const char *params[9],
+                         char branch[24], char session[24])
 {
     static const struct session_info nobody;
     bool no_auth = ctx->op && (ctx->op->flags & OPF_NO_AUTH);
@@ -32,21 +35,53 @@ int audit_write(struct op_ctx *ctx, const char *outcome)
     const char *username = s->username;
     if (!username[0] && no_auth && ctx->args && op_text(ctx, "username"))
         username = op_text(ctx, "username");
+    snprintf(branch, 24, "%llu", (unsigned long long)s->branch_id);
+    snprintf(session, 24, "%llu", (unsigned long long)s->session_id);
+    params[0] = username;
+    params[1] = role ? role : "";
+    params[2] = branch;
+    params[3] = session;
+    params[4] = ctx->peer_addr;
+    params[5] = ctx->op ? ctx->op->name : "-";
+    params[6] = ctx->audit_target;
+    params[7] = outcome ? outcome : "ok";
+    params[8] = ctx->audit_detail;
+}
+
+static void audit_log_failure(const struct op_ctx *ctx, const PGresult *r)
+{
+    char q[300];
+    log_warn("event=audit_insert_failed op=%s error=%s", ctx->op ? ctx->op->name : "-",
+             log_quote(q, sizeof q, r ? PQresultErrorMessage(r) : "connection lost"));
+}
+
+int audit_write(struct op_ctx *ctx, const char *outcome)
+{
+    const char *params[9];
     char branch[24], session[24];
-    snprintf(branch, sizeof branch, "%llu", (unsigned long long)s->branch_id);
-    snprintf(session, sizeof session, "%llu", (unsigned long long)s->session_id);
-    const char *params[9] = {
-        username,          role ? role : "",         branch,
-        session,           ctx->peer_addr,           ctx->op ? ctx->op->name : "-",
-        ctx->audit_target, outcome ? outcome : "ok", ctx->audit_detail,
-    };
+    audit_params(ctx, outcome, params, branch, session);
     PGresult *r = PQexecParams(ctx->db, sql_audit_insert, 9, NULL, params, NULL, NULL, 0);
     int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
-    if (rc < 0) {
-        char q[300];
-        log_warn("event=audit_insert_failed op=%s error=%s", ctx->op ? ctx->op->name : "-",
-                 log_quote(q, sizeof q, PQresultErrorMessage(r)));
-    }
+    if (rc < 0)
+        audit_log_failure(ctx, r);
+    PQclear(r);
+    return rc;
+}
+
+int audit_send(struct op_ctx *ctx, const char *outcome)
+{
+    const char *params[9];
+    char branch[24], session[24];
+    audit_params(ctx, outcome, params, branch, session);
+    return dbpool_pipe_send(ctx, sql_audit_insert, 9, params, NULL, NULL, 0);
+}
+
+int audit_check(struct op_ctx *ctx)
+{
+    PGresult *r = dbpool_pipe_next(ctx);
+    int rc = r && PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+    if (rc < 0 && (!r || PQresultStatus(r) != PGRES_PIPELINE_ABORTED))
+        audit_log_failure(ctx, r);
     PQclear(r);
     return rc;
 }

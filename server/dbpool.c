@@ -146,7 +146,8 @@ static void worker_try_connect(struct dbworker *w)
     log_info("event=db_reconnected worker=%u", w->index);
 }
 
-/* After a job: a connection goes back into use only when idle outside a transaction. */
+/* After a job: a connection goes back into use only when idle outside a transaction (or with
+   only a finished transaction's deferred results to read). */
 static void worker_check_idle(struct dbworker *w)
 {
     if (!w->db)
@@ -154,6 +155,15 @@ static void worker_check_idle(struct dbworker *w)
     if (w->lost || PQstatus(w->db) != CONNECTION_OK) {
         worker_drop(w);
         return;
+    }
+    if (w->pipe_len > 0) {
+        /* a READ ONLY transaction's COMMIT sent, its result read before the next statement */
+        if (dbpool_pipe_only_deferred(w))
+            return;
+        if (dbpool_pipe_settle(w) < 0) {
+            worker_drop(w);
+            return;
+        }
     }
     if (PQtransactionStatus(w->db) != PQTRANS_IDLE) {
         PQclear(PQexec(w->db, "ROLLBACK"));

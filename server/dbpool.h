@@ -32,7 +32,7 @@ struct dbjob {
     char preset_message[128];
     uint64_t request_id;
     struct timespec started; /* CLOCK_MONOTONIC at dispatch */
-    uint64_t notify_user; /* DBJOB_NOTIFY: the user whose connections get answer */
+    uint64_t notify_user;    /* DBJOB_NOTIFY: the user whose connections get answer */
     /* answer */
     msgpack_sbuffer answer; /* one whole framed response (or notification) */
     enum proto_err err;
@@ -69,6 +69,7 @@ void dbpool_stop(void);
 /* ---- between the dbpool files (dbpool.c, dbpool_job.c, dbpool_exec.c) ---- */
 
 #define DBPOOL_STMT_SLOTS 1024
+#define DBPOOL_PIPE_MAX   32 /* results a worker's pipeline may have outstanding */
 
 struct dbworker {
     unsigned index;
@@ -82,6 +83,10 @@ struct dbworker {
         const char *sql;
         unsigned id;
     } stmts[DBPOOL_STMT_SLOTS]; /* prepared statements of this connection, keyed by pointer */
+    /* Pipeline mode: what each result still to be read answers, oldest first (a Parse, a
+       statement or a Sync; deferred ones belong to earlier jobs). */
+    unsigned pipe_head, pipe_len, pipe_deferred;
+    unsigned char pipe_kind[DBPOOL_PIPE_MAX];
 };
 
 /* The worker running on this thread (NULL elsewhere). */
@@ -94,7 +99,48 @@ void dbpool_run_job(struct dbworker *w, struct dbjob *job);
 /* Maps a failed result (NULL allowed) to ctx->err; marks the worker's connection lost when
    the failure says so (dbpool_exec.c). */
 void dbpool_map_error(struct op_ctx *ctx, PGconn *db, const PGresult *res);
-/* Forgets the prepared statements (after a reconnect). */
+/* Forgets the prepared statements and the pipeline state (after a reconnect). */
 void dbpool_forget_statements(struct dbworker *w);
+
+/*
+ * Pipelined statements (dbpool_exec.c), so that what a request sends in a row costs one write
+ * and one wait: queue statements with dbpool_pipe_send, end the segment with dbpool_pipe_sync
+ * (which sends it), read each statement's result in order with dbpool_pipe_result or
+ * dbpool_pipe_next, then dbpool_pipe_finish. A segment whose outcome the answer does not depend
+ * on (the COMMIT of a READ ONLY transaction, a last-seen refresh) may instead be left with
+ * dbpool_pipe_defer: its results are read and checked before the worker's next statement,
+ * so the answer goes out without waiting for them. Only the worker's own connection.
+ */
+/* Queues one statement, prepared once per connection (keyed by the sql pointer: pass string
+   literals or static arrays; a first Parse travels in the same pipeline). params, lengths,
+   formats and result_format as PQsendQueryPrepared (NULL lengths/formats: text). 0, or -1
+   with ctx->err set. */
+int dbpool_pipe_send(struct op_ctx *ctx, const char *sql, int nparams, const char *const *params,
+                     const int *lengths, const int *formats, int result_format);
+/* Ends the queued segment with a Sync and sends everything queued. 0, or -1 with ctx->err. */
+int dbpool_pipe_sync(struct op_ctx *ctx);
+/* The next queued statement's result whatever its status (caller PQclear()s), after reading
+   the deferred results ahead of it; NULL when the connection was lost (ctx->err unavailable). */
+PGresult *dbpool_pipe_next(struct op_ctx *ctx);
+/* Same, keeping only PGRES_TUPLES_OK / PGRES_COMMAND_OK; on failure maps it to ctx->err (a
+   statement skipped after an earlier failure keeps that failure's error) and returns NULL. */
+PGresult *dbpool_pipe_result(struct op_ctx *ctx);
+/* Reads and drops every result still queued and leaves pipeline mode. 0, or -1 when the
+   connection was lost (ctx->err unavailable). */
+int dbpool_pipe_finish(struct op_ctx *ctx);
+/* Leaves every segment sent so far to be read before the worker's next statement. */
+void dbpool_pipe_defer(struct dbworker *w);
+/* Reads the deferred results and leaves pipeline mode (before anything synchronous). 0, or -1
+   when the connection was lost (w->lost set). */
+int dbpool_pipe_settle(struct dbworker *w);
+/* True when only deferred results are outstanding (the transaction has ended server-side). */
+bool dbpool_pipe_only_deferred(const struct dbworker *w);
+
+/* Queues this request's audit row on the worker's pipeline, as audit_write (sqlapi.h) writes
+   it (audit.c). 0, or -1 with ctx->err set. */
+int audit_send(struct op_ctx *ctx, const char *outcome);
+/* Reads the result of the row audit_send queued: 0, or -1 (logged; ctx->err untouched unless
+   the connection was lost). */
+int audit_check(struct op_ctx *ctx);
 
 #endif

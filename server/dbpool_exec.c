@@ -1,5 +1,6 @@
 /* The handler-facing database helpers of db.h: statements prepared once per connection,
    SQLSTATE to error-code mapping, and packing rows as MessagePack. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ void dbpool_forget_statements(struct dbworker *w)
 {
     memset(w->stmts, 0, sizeof(w->stmts));
     w->stmt_count = 0;
+    w->pipe_head = w->pipe_len = w->pipe_deferred = 0;
 }
 
 static size_t exec_slot(const char *sql)
@@ -32,6 +34,41 @@ static size_t exec_slot(const char *sql)
     return (size_t)(h >> 7) % DBPOOL_STMT_SLOTS;
 }
 
+/* The cache slot of sql on worker w: *found says whether it is prepared; SIZE_MAX when the
+   cache is full (run unprepared). */
+static size_t exec_lookup(struct dbworker *w, const char *sql, bool *found)
+{
+    size_t slot = exec_slot(sql);
+    for (size_t probe = 0; probe < DBPOOL_STMT_SLOTS; probe++) {
+        size_t i = (slot + probe) % DBPOOL_STMT_SLOTS;
+        if (w->stmts[i].sql == sql) {
+            *found = true;
+            return i;
+        }
+        if (w->stmts[i].sql == NULL) {
+            *found = false;
+            return w->stmt_count >= DBPOOL_STMT_SLOTS / 2 ? SIZE_MAX : i;
+        }
+    }
+    *found = false;
+    return SIZE_MAX;
+}
+
+static void exec_name(char name[24], unsigned id)
+{
+    /* "agency_s" and the id in decimal, without a printf per statement */
+    char digits[12];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + id % 10);
+        id /= 10;
+    } while (id && n < (int)sizeof digits);
+    memcpy(name, "agency_s", 8);
+    for (int i = 0; i < n; i++)
+        name[8 + i] = digits[n - 1 - i];
+    name[8 + n] = '\0';
+}
+
 /* The prepared statement name for sql on this worker's connection, preparing it on first use.
    Returns 1 with name set, 0 when statements cannot be cached (run unprepared), -1 on error. */
 static int exec_prepared_name(struct op_ctx *ctx, const char *sql, int nparams, char name[24])
@@ -39,36 +76,36 @@ static int exec_prepared_name(struct op_ctx *ctx, const char *sql, int nparams, 
     struct dbworker *w = dbpool_self;
     if (!w || w->db != ctx->db)
         return 0;
-    size_t slot = exec_slot(sql);
-    for (size_t probe = 0; probe < DBPOOL_STMT_SLOTS; probe++) {
-        size_t i = (slot + probe) % DBPOOL_STMT_SLOTS;
-        if (w->stmts[i].sql == sql) {
-            snprintf(name, 24, "agency_s%u", w->stmts[i].id);
-            return 1;
-        }
-        if (w->stmts[i].sql == NULL) {
-            if (w->stmt_count >= DBPOOL_STMT_SLOTS / 2)
-                return 0;
-            unsigned id = ++w->stmt_count;
-            snprintf(name, 24, "agency_s%u", id);
-            PGresult *r = PQprepare(ctx->db, name, sql, nparams, NULL);
-            if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
-                dbpool_map_error(ctx, ctx->db, r);
-                PQclear(r);
-                w->stmt_count--;
-                return -1;
-            }
-            PQclear(r);
-            w->stmts[i].sql = sql;
-            w->stmts[i].id = id;
-            return 1;
-        }
+    bool found;
+    size_t i = exec_lookup(w, sql, &found);
+    if (i == SIZE_MAX)
+        return 0;
+    if (found) {
+        exec_name(name, w->stmts[i].id);
+        return 1;
     }
-    return 0;
+    unsigned id = ++w->stmt_count;
+    exec_name(name, id);
+    PGresult *r = PQprepare(ctx->db, name, sql, nparams, NULL);
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+        dbpool_map_error(ctx, ctx->db, r);
+        PQclear(r);
+        w->stmt_count--;
+        return -1;
+    }
+    PQclear(r);
+    w->stmts[i].sql = sql;
+    w->stmts[i].id = id;
+    return 1;
 }
 
 PGresult *db_exec(struct op_ctx *ctx, const char *sql, int nparams, const char *const *params)
 {
+    if (dbpool_self && dbpool_self->pipe_len > 0 && dbpool_self->db == ctx->db &&
+        dbpool_pipe_settle(dbpool_self) < 0) {
+        op_fail(ctx, PE_UNAVAILABLE, "the database is unavailable; try again");
+        return NULL;
+    }
     char name[24];
     int prepared = exec_prepared_name(ctx, sql, nparams, name);
     if (prepared < 0)
@@ -185,6 +222,267 @@ void dbpool_map_error(struct op_ctx *ctx, PGconn *db, const PGresult *res)
                  ctx->op ? ctx->op->name : "-");
         op_fail(ctx, PE_INTERNAL, "internal error");
     }
+}
+
+/* ---- pipelined statements ---- */
+
+enum pipe_kind { PIPE_PARSE = 1, PIPE_STMT = 2, PIPE_SYNC = 3 };
+
+/* Marks the worker's connection lost and forgets what was outstanding on it. */
+static void pipe_lost(struct dbworker *w)
+{
+    w->lost = true;
+    w->pipe_head = w->pipe_len = w->pipe_deferred = 0;
+}
+
+static int pipe_push(struct dbworker *w, enum pipe_kind kind)
+{
+    if (w->pipe_len >= DBPOOL_PIPE_MAX)
+        return -1;
+    w->pipe_kind[(w->pipe_head + w->pipe_len) % DBPOOL_PIPE_MAX] = (unsigned char)kind;
+    w->pipe_len++;
+    return 0;
+}
+
+/* Leaves pipeline mode once nothing is outstanding. 0, or -1 (lost). */
+static int pipe_leave(struct dbworker *w)
+{
+    if (w->pipe_len > 0 || PQpipelineStatus(w->db) == PQ_PIPELINE_OFF)
+        return 0;
+    if (PQexitPipelineMode(w->db) != 1) {
+        pipe_lost(w);
+        return -1;
+    }
+    return 0;
+}
+
+/* Reads the results of the oldest outstanding entry: *res gets a Parse's or statement's
+   result (NULL for a Sync). 0, or -1 when the connection was lost. */
+static int pipe_read(struct dbworker *w, PGresult **res)
+{
+    enum pipe_kind kind = (enum pipe_kind)w->pipe_kind[w->pipe_head];
+    w->pipe_head = (w->pipe_head + 1) % DBPOOL_PIPE_MAX;
+    w->pipe_len--;
+    if (w->pipe_deferred > 0)
+        w->pipe_deferred--;
+    *res = NULL;
+    PGresult *r = PQgetResult(w->db);
+    if (kind == PIPE_SYNC) {
+        bool ok = r && PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        PQclear(r);
+        if (!ok || PQstatus(w->db) != CONNECTION_OK) {
+            pipe_lost(w);
+            return -1;
+        }
+        return 0;
+    }
+    if (!r || PQstatus(w->db) != CONNECTION_OK) {
+        PQclear(r);
+        pipe_lost(w);
+        return -1;
+    }
+    /* a statement's results end with NULL (bounded: one result is all ours ever give) */
+    PGresult *more;
+    for (int i = 0; i < 8 && (more = PQgetResult(w->db)) != NULL; i++)
+        PQclear(more);
+    *res = r;
+    return 0;
+}
+
+/* Ends what is queued with a Sync when it does not end with one (so that reading it cannot
+   wait for results never asked for). 0, or -1 (lost). */
+static int pipe_sync_tail(struct dbworker *w)
+{
+    if (w->pipe_len == 0 ||
+        w->pipe_kind[(w->pipe_head + w->pipe_len - 1) % DBPOOL_PIPE_MAX] == PIPE_SYNC)
+        return 0;
+    if (PQpipelineSync(w->db) != 1) {
+        pipe_lost(w);
+        return -1;
+    }
+    return pipe_push(w, PIPE_SYNC);
+}
+
+/* Reads and checks the results of earlier jobs' deferred segments. 0, or -1 (lost). */
+static int pipe_drain_deferred(struct dbworker *w)
+{
+    while (w->pipe_deferred > 0) {
+        PGresult *r;
+        if (pipe_read(w, &r) < 0) {
+            log_warn("event=db_lost worker=%u while=deferred_results", w->index);
+            return -1;
+        }
+        ExecStatusType st = r ? PQresultStatus(r) : PGRES_COMMAND_OK;
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_PIPELINE_ABORTED) {
+            char q[300];
+            const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+            log_warn("event=db_deferred_failed worker=%u sqlstate=%s message=%s", w->index,
+                     state ? state : "-",
+                     log_quote(q, sizeof q, PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)));
+        }
+        PQclear(r);
+    }
+    return 0;
+}
+
+int dbpool_pipe_send(struct op_ctx *ctx, const char *sql, int nparams, const char *const *params,
+                     const int *lengths, const int *formats, int result_format)
+{
+    struct dbworker *w = dbpool_self;
+    if (!w || w->db != ctx->db || !w->db)
+        return op_fail(ctx, PE_INTERNAL, "internal error");
+    if (w->pipe_len + 3 > DBPOOL_PIPE_MAX) {
+        log_warn("event=db_pipeline_full worker=%u", w->index);
+        return op_fail(ctx, PE_INTERNAL, "internal error");
+    }
+    if (PQpipelineStatus(w->db) == PQ_PIPELINE_OFF && PQenterPipelineMode(w->db) != 1) {
+        exec_lost(ctx);
+        return -1;
+    }
+    bool found;
+    size_t i = exec_lookup(w, sql, &found);
+    int ok;
+    if (i == SIZE_MAX) {
+        ok = PQsendQueryParams(w->db, sql, nparams, NULL, params, lengths, formats, result_format);
+    } else {
+        char name[24];
+        if (!found) {
+            unsigned id = ++w->stmt_count;
+            exec_name(name, id);
+            if (PQsendPrepare(w->db, name, sql, nparams, NULL) != 1) {
+                w->stmt_count--;
+                pipe_lost(w);
+                exec_lost(ctx);
+                return -1;
+            }
+            pipe_push(w, PIPE_PARSE);
+            /* counted as prepared from now on: a failed Parse drops the connection */
+            w->stmts[i].sql = sql;
+            w->stmts[i].id = id;
+        } else {
+            exec_name(name, w->stmts[i].id);
+        }
+        ok = PQsendQueryPrepared(w->db, name, nparams, params, lengths, formats, result_format);
+    }
+    if (ok != 1) {
+        pipe_lost(w);
+        exec_lost(ctx);
+        return -1;
+    }
+    pipe_push(w, PIPE_STMT);
+    return 0;
+}
+
+int dbpool_pipe_sync(struct op_ctx *ctx)
+{
+    struct dbworker *w = dbpool_self;
+    if (!w || w->db != ctx->db || PQpipelineSync(w->db) != 1) {
+        if (w)
+            pipe_lost(w);
+        exec_lost(ctx);
+        return -1;
+    }
+    pipe_push(w, PIPE_SYNC);
+    return 0;
+}
+
+PGresult *dbpool_pipe_next(struct op_ctx *ctx)
+{
+    struct dbworker *w = dbpool_self;
+    if (!w || w->db != ctx->db || pipe_drain_deferred(w) < 0)
+        goto lost;
+    for (;;) {
+        if (w->pipe_len == 0 || w->pipe_kind[w->pipe_head] == PIPE_SYNC) {
+            op_fail(ctx, PE_INTERNAL, "internal error"); /* nothing queued: a bug */
+            log_warn("event=db_pipeline_misread worker=%u", w->index);
+            return NULL;
+        }
+        enum pipe_kind kind = (enum pipe_kind)w->pipe_kind[w->pipe_head];
+        PGresult *r;
+        if (pipe_read(w, &r) < 0)
+            goto lost;
+        if (kind == PIPE_STMT)
+            return r;
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            /* a statement that does not parse: the connection's cache is wrong now */
+            char q[300];
+            log_warn("event=db_prepare_failed worker=%u message=%s", w->index,
+                     log_quote(q, sizeof q, PQresultErrorMessage(r)));
+            w->lost = true;
+        }
+        PQclear(r);
+    }
+lost:
+    exec_lost(ctx);
+    return NULL;
+}
+
+PGresult *dbpool_pipe_result(struct op_ctx *ctx)
+{
+    PGresult *r = dbpool_pipe_next(ctx);
+    if (!r)
+        return NULL;
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)
+        return r;
+    if (st == PGRES_PIPELINE_ABORTED) {
+        if (ctx->err == PE_OK)
+            op_fail(ctx, PE_INTERNAL, "internal error");
+    } else {
+        dbpool_map_error(ctx, ctx->db, r);
+    }
+    PQclear(r);
+    return NULL;
+}
+
+int dbpool_pipe_finish(struct op_ctx *ctx)
+{
+    struct dbworker *w = dbpool_self;
+    if (!w || w->db != ctx->db)
+        return 0;
+    if (pipe_sync_tail(w) < 0) {
+        exec_lost(ctx);
+        return -1;
+    }
+    while (w->pipe_len > 0) {
+        PGresult *r;
+        if (pipe_read(w, &r) < 0) {
+            exec_lost(ctx);
+            return -1;
+        }
+        PQclear(r);
+    }
+    w->pipe_deferred = 0;
+    if (pipe_leave(w) < 0) {
+        exec_lost(ctx);
+        return -1;
+    }
+    return 0;
+}
+
+void dbpool_pipe_defer(struct dbworker *w)
+{
+    w->pipe_deferred = w->pipe_len;
+}
+
+int dbpool_pipe_settle(struct dbworker *w)
+{
+    if (!w->db)
+        return -1;
+    if (pipe_drain_deferred(w) < 0 || pipe_sync_tail(w) < 0)
+        return -1;
+    while (w->pipe_len > 0) { /* a job left results unread: drop them */
+        PGresult *r;
+        if (pipe_read(w, &r) < 0)
+            return -1;
+        PQclear(r);
+    }
+    return pipe_leave(w);
+}
+
+bool dbpool_pipe_only_deferred(const struct dbworker *w)
+{
+    return w->pipe_len > 0 && w->pipe_deferred == w->pipe_len;
 }
 
 /* timestamptz text in UTC ("2026-11-22 07:00:00.123456+00") to RFC 3339 ("...T...Z"). */

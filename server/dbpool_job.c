@@ -6,10 +6,15 @@
 #include "db.h"
 #include "dbpool.h"
 #include "log.h"
+#include "session.h"
 #include "sqlapi.h"
 
 static const char sql_idem_get[] = "SELECT op, response FROM agency.idempotency_get($1::uuid)";
 static const char sql_idem_put[] = "SELECT agency.idempotency_put($1::uuid, $2, $3::bytea)";
+/* transaction control, prepared like every other statement (keyed by these arrays) */
+static const char sql_begin[] = "BEGIN";
+static const char sql_begin_read_only[] = "BEGIN READ ONLY";
+static const char sql_commit[] = "COMMIT";
 
 /* Runs a transaction-control statement; 0 or -1 with ctx->err set. */
 static int job_simple(struct op_ctx *ctx, const char *sql)
@@ -77,6 +82,61 @@ static void job_answer_error(struct dbjob *job, const struct op_ctx *ctx)
     job->err = ctx->err;
 }
 
+/* Opens the request's transaction: BEGIN [READ ONLY] and the session check (session.c) in one
+   pipeline segment, one write and one wait (the previous job's deferred COMMIT is read on the
+   way). 0, or -1 with ctx->err set (the transaction may be open and failed: roll it back). */
+static int job_open(struct op_ctx *ctx, bool writes, int idle_timeout_s, bool *touch)
+{
+    *touch = false;
+    int rc = -1;
+    if (dbpool_pipe_send(ctx, writes ? sql_begin : sql_begin_read_only, 0, NULL, NULL, NULL, 0) ==
+            0 &&
+        session_send_begin(ctx, idle_timeout_s) == 0 && dbpool_pipe_sync(ctx) == 0) {
+        PGresult *r = dbpool_pipe_result(ctx);
+        if (r) {
+            PQclear(r);
+            rc = session_read_begin(ctx, touch);
+        }
+    }
+    if (dbpool_pipe_finish(ctx) < 0)
+        rc = -1;
+    return rc;
+}
+
+static int job_idem_send(struct op_ctx *ctx, const char *key, const msgpack_sbuffer *result)
+{
+    const char *params[3] = {key, ctx->op->name, result->data};
+    int lengths[3] = {0, 0, (int)result->size};
+    int formats[3] = {0, 0, 1};
+    return dbpool_pipe_send(ctx, sql_idem_put, 3, params, lengths, formats, 0);
+}
+
+/* Ends a writing transaction: the audit row (outcome non-NULL), the idempotency record (key
+   non-NULL) and COMMIT in one segment, and waits for COMMIT (the answer depends on it).
+   0, or -1 with ctx->err set when the commit failed. */
+static int job_commit(struct op_ctx *ctx, const char *outcome, const char *key,
+                      const msgpack_sbuffer *result)
+{
+    int rc = -1;
+    if ((outcome && audit_send(ctx, outcome) < 0) || (key && job_idem_send(ctx, key, result) < 0) ||
+        dbpool_pipe_send(ctx, sql_commit, 0, NULL, NULL, NULL, 0) < 0 || dbpool_pipe_sync(ctx) < 0)
+        goto out;
+    bool audited = !outcome || audit_check(ctx) == 0, stored = true;
+    if (key) {
+        PGresult *k = dbpool_pipe_result(ctx);
+        stored = k != NULL;
+        PQclear(k);
+    }
+    PGresult *r = dbpool_pipe_result(ctx);
+    if (r && audited && stored)
+        rc = 0;
+    PQclear(r);
+out:
+    if (dbpool_pipe_finish(ctx) < 0)
+        rc = -1;
+    return rc;
+}
+
 static void job_answer_result(struct dbjob *job, const char *bytes, size_t len)
 {
     msgpack_sbuffer_clear(&job->answer);
@@ -95,16 +155,16 @@ static void job_audit_fresh(struct op_ctx *ctx, const char *outcome)
 {
     struct op_ctx saved = *ctx;
     bool touch = false;
-    if (job_simple(ctx, "BEGIN") < 0)
-        goto out;
-    if (session_begin(ctx, (int)dbpool_self->cfg->session_idle_timeout, &touch) < 0) {
+    if (job_open(ctx, true, (int)dbpool_self->cfg->session_idle_timeout, &touch) < 0) {
+        if (dbpool_self->lost || PQstatus(ctx->db) != CONNECTION_OK)
+            goto out;
         /* expired or revoked session: record the attempt as anonymous */
         job_simple(ctx, "ROLLBACK");
         ctx->sess.session_id = 0;
-        if (job_simple(ctx, "BEGIN") < 0 || session_begin(ctx, 0, &touch) < 0)
+        if (job_open(ctx, true, 0, &touch) < 0)
             goto out;
     }
-    if (audit_write(ctx, outcome) < 0 || job_simple(ctx, "COMMIT") < 0)
+    if (job_commit(ctx, outcome, NULL, NULL) < 0)
         log_warn("event=audit_failed op=%s outcome=%s", ctx->op->name, outcome);
 out:
     if (PQtransactionStatus(ctx->db) != PQTRANS_IDLE)
@@ -128,7 +188,7 @@ static void job_fail(struct dbjob *job, struct op_ctx *ctx)
     const char *outcome = job->preset != PE_OK ? "denied" : proto_err_name(ctx->err);
     if (usable && ctx->commit_on_error && PQtransactionStatus(ctx->db) == PQTRANS_INTRANS) {
         struct op_ctx saved = *ctx;
-        if (audit_write(ctx, outcome) < 0 || job_simple(ctx, "COMMIT") < 0) {
+        if (job_commit(ctx, outcome, NULL, NULL) < 0) {
             log_warn("event=audit_failed op=%s outcome=%s", job->op->name, outcome);
         } else {
             ctx->err = saved.err;
@@ -182,40 +242,33 @@ static int job_idem_lookup(struct dbjob *job, struct op_ctx *ctx, const char *ke
     return found;
 }
 
-static int job_idem_store(struct op_ctx *ctx, const char *key, const msgpack_sbuffer *result)
-{
-    const char *params[3] = {key, ctx->op->name, result->data};
-    int lengths[3] = {0, 0, (int)result->size};
-    int formats[3] = {0, 0, 1};
-    PGresult *r = PQexecParams(ctx->db, sql_idem_put, 3, NULL, params, lengths, formats, 0);
-    int ok = r && PQresultStatus(r) == PGRES_TUPLES_OK;
-    if (!ok)
-        dbpool_map_error(ctx, ctx->db, r);
-    PQclear(r);
-    return ok ? 0 : -1;
-}
-
 static bool job_audits_success(const struct op_ctx *ctx)
 {
     return ctx->audit_target[0] != '\0' ||
            (ctx->op->flags & (OPF_MUTATING | OPF_AUDITED | OPF_FINANCE));
 }
 
-/* The success path after the handler: audit row, idempotency record, COMMIT, touch. */
+/* The success path after the handler: audit row, idempotency record, COMMIT, touch. A READ
+   ONLY transaction's COMMIT (and a last-seen refresh) are sent and their results read before
+   the worker's next statement: the answer does not depend on them. A writing transaction's
+   answer waits for its COMMIT. */
 static int job_finish(struct dbjob *job, struct op_ctx *ctx, const char *key,
                       const msgpack_sbuffer *result, bool touch)
 {
-    bool audit = job_audits_success(ctx), audit_now = audit && job_writes(job);
-    if (audit_now && audit_write(ctx, "ok") < 0)
-        return -1;
-    if (key && job_idem_store(ctx, key, result) < 0)
-        return -1;
-    if (job_simple(ctx, "COMMIT") < 0)
-        return -1;
-    if (audit && !audit_now)
-        job_audit_fresh(ctx, "ok"); /* the read ran READ ONLY */
-    if (touch && ctx->sess.session_id)
-        session_touch(ctx->db, ctx->sess.session_id);
+    bool audit = job_audits_success(ctx);
+    if (job_writes(job)) {
+        if (job_commit(ctx, audit ? "ok" : NULL, key, result) < 0)
+            return -1;
+    } else {
+        if (dbpool_pipe_send(ctx, sql_commit, 0, NULL, NULL, NULL, 0) < 0 ||
+            dbpool_pipe_sync(ctx) < 0)
+            return -1;
+        dbpool_pipe_defer(dbpool_self);
+        if (audit)
+            job_audit_fresh(ctx, "ok"); /* the read ran READ ONLY; written before answering */
+    }
+    if (touch && ctx->sess.session_id && session_send_touch(ctx) == 0 && dbpool_pipe_sync(ctx) == 0)
+        dbpool_pipe_defer(dbpool_self);
     job_answer_result(job, result->data, result->size);
     return 0;
 }
@@ -230,7 +283,7 @@ static void job_preset(struct dbjob *job, struct op_ctx *ctx)
     else
         op_audit(ctx, "", "%s", job->preset_message);
     op_fail(ctx, job->preset, "%s", job->preset_message);
-    if (audit_write(ctx, outcome) < 0 || job_simple(ctx, "COMMIT") < 0)
+    if (job_commit(ctx, outcome, NULL, NULL) < 0)
         log_warn("event=audit_failed op=%s outcome=%s", job->op->name, outcome);
     ctx->err = job->preset;
     snprintf(ctx->err_message, sizeof(ctx->err_message), "%s", job->preset_message);
@@ -242,8 +295,7 @@ static void job_request(struct dbworker *w, struct dbjob *job, struct op_ctx *ct
 {
     bool touch = false;
     const char *key = (job->op->flags & OPF_MUTATING) ? op_text(ctx, "idempotency_key") : NULL;
-    if (job_simple(ctx, job_writes(job) ? "BEGIN" : "BEGIN READ ONLY") < 0 ||
-        session_begin(ctx, (int)w->cfg->session_idle_timeout, &touch) < 0)
+    if (job_open(ctx, job_writes(job), (int)w->cfg->session_idle_timeout, &touch) < 0)
         goto fail;
     if (job->preset != PE_OK) {
         job_preset(job, ctx);
@@ -274,7 +326,7 @@ fail:
 void dbpool_run_job(struct dbworker *w, struct dbjob *job)
 {
     if (job->kind == DBJOB_SEAL) {
-        if (w->db) {
+        if (w->db && dbpool_pipe_settle(w) == 0) {
             long n = audit_seal(w->db);
             if (n < 0)
                 w->lost = PQstatus(w->db) != CONNECTION_OK;

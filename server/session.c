@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "dbpool.h"
 #include "session.h"
 #include "sqlapi.h"
 
@@ -95,40 +96,41 @@ int session_token_hash(const char *token, char hash_param[SESSION_HASH_PARAM])
     return hash_param_of(raw, hash_param);
 }
 
-/* Copies the user fields of a begin_request row into ctx->sess. */
-static void refresh_session(struct op_ctx *ctx, const PGresult *r)
+/* Whether this request opens as nobody: logging in or resuming does not depend on whatever
+   session the connection had. */
+static bool session_anonymous(const struct op_ctx *ctx)
 {
-    const char *v;
-    ctx->sess.user_id = strtoull(db_get(r, 0, "user_id"), NULL, 10);
-    ctx->sess.role = role_from_name(db_get(r, 0, "role"));
-    v = db_get(r, 0, "team_id");
-    ctx->sess.team_id = v ? strtoull(v, NULL, 10) : 0;
-    ctx->sess.branch_id = strtoull(db_get(r, 0, "branch_id"), NULL, 10);
-    v = db_get(r, 0, "must_change_password");
-    ctx->sess.must_change_password = v && v[0] == 't';
-    snprintf(ctx->sess.username, sizeof ctx->sess.username, "%s", db_get(r, 0, "username"));
+    return ctx->sess.session_id == 0 || (ctx->op && (ctx->op->flags & OPF_NO_AUTH));
 }
 
-int session_begin(struct op_ctx *ctx, int idle_timeout_s, bool *touch)
+int session_send_begin(struct op_ctx *ctx, int idle_timeout_s)
 {
-    *touch = false;
-    /* Logging in or resuming does not depend on whatever session the connection had. */
-    bool anonymous = ctx->sess.session_id == 0 || (ctx->op && (ctx->op->flags & OPF_NO_AUTH));
-    if (anonymous) {
+    if (session_anonymous(ctx)) {
         const char *params[1] = {ctx->peer_addr};
-        PGresult *r = db_exec(ctx, sql_begin_anonymous, 1, params);
-        if (!r)
-            return -1;
-        PQclear(r);
-        return 0;
+        return dbpool_pipe_send(ctx, sql_begin_anonymous, 1, params, NULL, NULL, 0);
     }
     char sid[24], idle[16], reauth[16];
-    struct auth_settings st = session_auth_settings();
+    const struct config *c = config_get();
     snprintf(sid, sizeof sid, "%llu", (unsigned long long)ctx->sess.session_id);
     snprintf(idle, sizeof idle, "%d", idle_timeout_s > 0 ? idle_timeout_s : 0);
-    snprintf(reauth, sizeof reauth, "%d", st.reauth_s);
+    snprintf(reauth, sizeof reauth, "%lld", (long long)c->reauth_window);
     const char *params[4] = {sid, idle, ctx->peer_addr, reauth};
-    PGresult *r = db_one(ctx, sql_begin_request, 4, params, "your session has ended");
+    return dbpool_pipe_send(ctx, sql_begin_request, 4, params, NULL, NULL, 0);
+}
+
+int session_read_begin(struct op_ctx *ctx, bool *touch)
+{
+    *touch = false;
+    PGresult *r = dbpool_pipe_result(ctx);
+    if (session_anonymous(ctx)) {
+        PQclear(r);
+        return r ? 0 : -1;
+    }
+    if (r && PQntuples(r) == 0) {
+        PQclear(r);
+        r = NULL;
+        op_fail(ctx, PE_NOT_FOUND, "your session has ended");
+    }
     if (!r) {
         if (ctx->err == PE_UNAUTHENTICATED || ctx->err == PE_NOT_FOUND) {
             ctx->err = PE_UNAUTHENTICATED;
@@ -136,17 +138,45 @@ int session_begin(struct op_ctx *ctx, int idle_timeout_s, bool *touch)
         }
         return -1;
     }
-    refresh_session(ctx, r);
-    const char *reauth_ok = db_get(r, 0, "reauth_ok");
-    const char *t = db_get(r, 0, "touch");
-    *touch = t && t[0] == 't';
-    bool recent = reauth_ok && reauth_ok[0] == 't';
+    /* the columns of sql_begin_request, by position */
+    ctx->sess.user_id = strtoull(PQgetvalue(r, 0, 0), NULL, 10);
+    ctx->sess.role = role_from_name(PQgetvalue(r, 0, 1));
+    ctx->sess.team_id = PQgetisnull(r, 0, 2) ? 0 : strtoull(PQgetvalue(r, 0, 2), NULL, 10);
+    ctx->sess.branch_id = strtoull(PQgetvalue(r, 0, 3), NULL, 10);
+    ctx->sess.must_change_password = PQgetvalue(r, 0, 4)[0] == 't';
+    const char *username = PQgetvalue(r, 0, 5);
+    size_t ulen = (size_t)PQgetlength(r, 0, 5);
+    if (ulen >= sizeof ctx->sess.username)
+        ulen = sizeof ctx->sess.username - 1;
+    memcpy(ctx->sess.username, username, ulen);
+    ctx->sess.username[ulen] = '\0';
+    bool recent = PQgetvalue(r, 0, 6)[0] == 't';
+    *touch = PQgetvalue(r, 0, 7)[0] == 't';
     PQclear(r);
     if (ctx->op && (ctx->op->flags & OPF_REAUTH) && !recent)
         return op_fail(ctx, PE_FORBIDDEN,
                        "confirm your password first (auth.reauth): %s needs a recent login",
                        ctx->op->name);
     return 0;
+}
+
+int session_begin(struct op_ctx *ctx, int idle_timeout_s, bool *touch)
+{
+    *touch = false;
+    int rc = -1;
+    if (session_send_begin(ctx, idle_timeout_s) == 0 && dbpool_pipe_sync(ctx) == 0)
+        rc = session_read_begin(ctx, touch);
+    if (dbpool_pipe_finish(ctx) < 0)
+        rc = -1;
+    return rc;
+}
+
+int session_send_touch(struct op_ctx *ctx)
+{
+    char sid[24];
+    snprintf(sid, sizeof sid, "%llu", (unsigned long long)ctx->sess.session_id);
+    const char *params[1] = {sid};
+    return dbpool_pipe_send(ctx, sql_touch, 1, params, NULL, NULL, 0);
 }
 
 int session_touch(PGconn *db, uint64_t session_id)

@@ -34,6 +34,10 @@
 #define DRAIN_MAX_MS   15000
 #define CLOSING_MAX_MS 5000
 #define ACCEPT_BATCH   64
+/* Connections the kernel may hold before accept (it caps this at net.core.somaxconn): room for
+   a reconnect storm - every client of a restarted server at once - without dropped SYNs, which
+   the clients would only retry a second later. */
+#define LISTEN_BACKLOG 4096
 
 static struct {
     const struct config *cfg;
@@ -92,7 +96,7 @@ int loop_listen(const struct config *cfg, char *err, size_t errlen)
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int one = 1;
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-        bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, 511) < 0) {
+        bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
         snprintf(err, errlen, "cannot listen on %s:%lld: %s", cfg->listen, (long long)cfg->port,
                  strerror(errno));
         if (fd >= 0)

@@ -160,6 +160,14 @@ unsigned password_pool_start(unsigned threads)
     return n;
 }
 
+unsigned password_pool_threads(void)
+{
+    pthread_mutex_lock(&pool.lock);
+    unsigned n = pool.threads;
+    pthread_mutex_unlock(&pool.lock);
+    return n;
+}
+
 void password_pool_stop(void)
 {
     pthread_mutex_lock(&pool.lock);

@@ -20,14 +20,16 @@ struct password_params {
 #define PASSWORD_MAX_CHARS     128
 #define PASSWORD_HASH_MAX      160 /* bytes of an encoded hash, NUL included */
 
-#define PASSWORD_POOL_MAX  8  /* most hashing threads */
-#define PASSWORD_POOL_NICE 5  /* their nice value: below the I/O thread and the workers */
+#define PASSWORD_POOL_MAX  8 /* most hashing threads */
+#define PASSWORD_POOL_NICE 5 /* their nice value: below the I/O thread and the workers */
 
 /* Starts the hashing pool: threads (0: one fewer than the online cores, at least one) threads
  * at nice PASSWORD_POOL_NICE and SCHED_BATCH that run every later hash and verification, the
  * callers waiting for them. Without it, hashes run on the calling thread. Returns how many
  * threads run. */
 unsigned password_pool_start(unsigned threads);
+/* How many pool threads run (0: hashes run on their callers). */
+unsigned password_pool_threads(void);
 /* Lets the pool finish the queued jobs and joins its threads (hashes then run on the caller
  * again). Call when no other thread hashes. */
 void password_pool_stop(void);

@@ -35,42 +35,23 @@ static const char sql_list_by_name[] =
 
 /*
  * Search: $8 the normalised query, $10 its registration-number form, $11 the same when it is
- * long enough (4+) to search inside registration numbers, else NULL. Candidates come from the
- * trigram indexes (similar or containing names, legal names, contact names; equal or
- * containing registration numbers). The score (per mille) of a candidate is the best of: the
- * similarity of its normalised name (equal 1000, starting with the query 950, containing it
- * 850), of its legal name, of its registration number (equal 1000, containing it 700) and of a
- * live contact's name (90 % of that contact's score). At least 300 to be listed. Keyset: after
- * ($6 score, $9 id) in (score desc, id) order.
+ * long enough (4+) to search inside registration numbers, else NULL. agency.client_search()
+ * (sql/020) finds the page in the caller's scope: clients whose normalised name, legal name or
+ * registration number, or a live contact's name, match, ranked by a score (per mille) - the
+ * best of the similarity of the name (equal 1000, starting with the query 950, containing it
+ * 850), of the legal name (95 %; containing the query 800), of the registration number (equal
+ * 1000, containing it 700) and of a contact's name (90 % of that contact's score) - at least
+ * 300, with the filters; keyset after ($6 score, $9 id) in (score desc, id) order. It reads
+ * each kind of match from its own index and stops after a page; the clients policy applies
+ * again to the join here.
  */
 static const char sql_list_search[] =
-    "WITH cm AS (SELECT k.client_id, max(greatest(similarity(k.name_norm, $8),"
-    "     CASE WHEN k.name_norm = $8 THEN 1 WHEN strpos(k.name_norm, $8) > 0 THEN 0.85"
-    "     ELSE 0 END)) AS s"
-    "   FROM agency.contacts k WHERE k.archived_at IS NULL"
-    "   AND (k.name_norm % $8 OR k.name_norm LIKE '%' || $8 || '%') GROUP BY k.client_id),"
-    " cand AS (SELECT c.id FROM agency.clients c WHERE c.name_norm % $8"
-    "   OR c.name_norm LIKE '%' || $8 || '%' OR c.legal_norm % $8"
-    "   OR c.legal_norm LIKE '%' || $8 || '%' OR c.reg_norm = $10"
-    "   OR c.reg_norm LIKE '%' || $11 || '%'"
-    "   UNION SELECT cm.client_id FROM cm),"
-    " m AS (SELECT c.id, round(1000 * greatest("
-    "   similarity(c.name_norm, $8),"
-    "   CASE WHEN c.name_norm = $8 THEN 1 WHEN starts_with(c.name_norm, $8) THEN 0.95"
-    "     WHEN strpos(c.name_norm, $8) > 0 THEN 0.85 ELSE 0 END,"
-    "   similarity(c.legal_norm, $8) * 0.95,"
-    "   CASE WHEN strpos(c.legal_norm, $8) > 0 THEN 0.8 ELSE 0 END,"
-    "   CASE WHEN c.reg_norm = $10 THEN 1 WHEN strpos(c.reg_norm, $11) > 0 THEN 0.7 ELSE 0 END,"
-    "   0.9 * cm.s))::int AS score"
-    "   FROM cand JOIN agency.clients c ON c.id = cand.id JOIN agency.users u ON u.id = c.owner_id"
-    "   LEFT JOIN cm ON cm.client_id = c.id"
-    "   WHERE" LIST_FILTERS ")"
-    " SELECT" LIST_COLUMNS ", (m.score / 10)::int AS similarity,"
-    " 'q,' || m.score || ',' || c.id AS _cursor"
-    " FROM m JOIN agency.clients c ON c.id = m.id JOIN agency.users u ON u.id = c.owner_id"
-    " WHERE m.score >= 300"
-    " AND ($6::int IS NULL OR m.score < $6::int OR (m.score = $6::int AND c.id > $9::bigint))"
-    " ORDER BY m.score DESC, c.id LIMIT $7::int";
+    "SELECT" LIST_COLUMNS ", (s.score / 10)::int AS similarity,"
+    " 'q,' || s.score || ',' || c.id AS _cursor"
+    " FROM agency.client_search($8, $10, $11, $7::int, $1, $2, $3::bigint, $4::bigint,"
+    "   $5::boolean, $6::int, $9::bigint) s"
+    " JOIN agency.clients c ON c.id = s.id JOIN agency.users u ON u.id = c.owner_id"
+    " ORDER BY s.score DESC, c.id";
 
 static const char sql_normalise[] =
     "SELECT agency.normalize_name($1) AS n, agency.normalize_regno($1) AS r";

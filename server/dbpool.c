@@ -174,15 +174,21 @@ static void worker_check_idle(struct dbworker *w)
     }
 }
 
+/* Hands a finished job to the I/O thread. The eventfd is written only when the done queue was
+   empty: the I/O thread takes every job after each wake-up (dbpool_ack, then dbpool_take_done
+   until NULL), so a non-empty queue already has a wake-up on its way. */
 static void worker_complete(struct dbjob *job)
 {
     pthread_mutex_lock(&pool.mu);
+    bool wake = pool.done.head == NULL;
     jobq_push(&pool.done, job);
     pool.running--;
     pthread_mutex_unlock(&pool.mu);
-    uint64_t one = 1;
-    ssize_t n = write(pool.efd, &one, sizeof(one));
-    (void)n; /* the counter saturating still leaves the eventfd readable */
+    if (wake) {
+        uint64_t one = 1;
+        ssize_t n = write(pool.efd, &one, sizeof(one));
+        (void)n; /* the counter saturating still leaves the eventfd readable */
+    }
 }
 
 static struct dbjob *worker_wait(struct dbworker *w)
@@ -197,7 +203,14 @@ static struct dbjob *worker_wait(struct dbworker *w)
         }
         if (pool.stopping)
             break;
-        if (w->db) {
+        if (w->db && w->pipe_unsent) {
+            /* no more work: send the last job's COMMIT rather than hold it (and its
+               transaction) until the next job */
+            pthread_mutex_unlock(&pool.mu);
+            if (dbpool_pipe_flush(w) < 0)
+                worker_drop(w);
+            pthread_mutex_lock(&pool.mu);
+        } else if (w->db) {
             pthread_cond_wait(&pool.cv, &pool.mu);
         } else {
             struct timespec until;

@@ -86,6 +86,7 @@ struct dbworker {
     /* Pipeline mode: what each result still to be read answers, oldest first (a Parse, a
        statement or a Sync; deferred ones belong to earlier jobs). */
     unsigned pipe_head, pipe_len, pipe_deferred;
+    bool pipe_unsent; /* deferred statements still in libpq's buffer (no Sync after them) */
     unsigned char pipe_kind[DBPOOL_PIPE_MAX];
 };
 
@@ -128,8 +129,13 @@ PGresult *dbpool_pipe_result(struct op_ctx *ctx);
 /* Reads and drops every result still queued and leaves pipeline mode. 0, or -1 when the
    connection was lost (ctx->err unavailable). */
 int dbpool_pipe_finish(struct op_ctx *ctx);
-/* Leaves every segment sent so far to be read before the worker's next statement. */
+/* Leaves every statement queued so far to be read before the worker's next statement. Those
+   not yet followed by a Sync stay in libpq's buffer and go out with the next segment (the
+   server runs them first, in order) or with dbpool_pipe_flush. */
 void dbpool_pipe_defer(struct dbworker *w);
+/* Sends what dbpool_pipe_defer left in libpq's buffer (before the worker waits for work). 0, or
+   -1 when the connection was lost (w->lost set). */
+int dbpool_pipe_flush(struct dbworker *w);
 /* Reads the deferred results and leaves pipeline mode (before anything synchronous). 0, or -1
    when the connection was lost (w->lost set). */
 int dbpool_pipe_settle(struct dbworker *w);

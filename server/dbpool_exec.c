@@ -24,6 +24,7 @@ void dbpool_forget_statements(struct dbworker *w)
     memset(w->stmts, 0, sizeof(w->stmts));
     w->stmt_count = 0;
     w->pipe_head = w->pipe_len = w->pipe_deferred = 0;
+    w->pipe_unsent = false;
 }
 
 static size_t exec_slot(const char *sql)
@@ -233,6 +234,7 @@ static void pipe_lost(struct dbworker *w)
 {
     w->lost = true;
     w->pipe_head = w->pipe_len = w->pipe_deferred = 0;
+    w->pipe_unsent = false;
 }
 
 static int pipe_push(struct dbworker *w, enum pipe_kind kind)
@@ -300,12 +302,15 @@ static int pipe_sync_tail(struct dbworker *w)
         pipe_lost(w);
         return -1;
     }
+    w->pipe_unsent = false;
     return pipe_push(w, PIPE_SYNC);
 }
 
 /* Reads and checks the results of earlier jobs' deferred segments. 0, or -1 (lost). */
 static int pipe_drain_deferred(struct dbworker *w)
 {
+    if (w->pipe_deferred > 0 && pipe_sync_tail(w) < 0)
+        return -1;
     while (w->pipe_deferred > 0) {
         PGresult *r;
         if (pipe_read(w, &r) < 0) {
@@ -383,6 +388,7 @@ int dbpool_pipe_sync(struct op_ctx *ctx)
         return -1;
     }
     pipe_push(w, PIPE_SYNC);
+    w->pipe_unsent = false;
     return 0;
 }
 
@@ -463,6 +469,20 @@ int dbpool_pipe_finish(struct op_ctx *ctx)
 void dbpool_pipe_defer(struct dbworker *w)
 {
     w->pipe_deferred = w->pipe_len;
+    w->pipe_unsent = w->pipe_len > 0 &&
+                     w->pipe_kind[(w->pipe_head + w->pipe_len - 1) % DBPOOL_PIPE_MAX] != PIPE_SYNC;
+}
+
+int dbpool_pipe_flush(struct dbworker *w)
+{
+    if (!w->pipe_unsent)
+        return 0;
+    w->pipe_unsent = false;
+    if (!w->db || PQflush(w->db) != 0) {
+        pipe_lost(w);
+        return -1;
+    }
+    return 0;
 }
 
 int dbpool_pipe_settle(struct dbworker *w)

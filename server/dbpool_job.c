@@ -249,9 +249,11 @@ static bool job_audits_success(const struct op_ctx *ctx)
 }
 
 /* The success path after the handler: audit row, idempotency record, COMMIT, touch. A READ
-   ONLY transaction's COMMIT (and a last-seen refresh) are sent and their results read before
-   the worker's next statement: the answer does not depend on them. A writing transaction's
-   answer waits for its COMMIT. */
+   ONLY transaction's COMMIT (and a last-seen refresh) are queued and their results read before
+   the worker's next statement: the answer does not depend on them. Without a refresh the
+   COMMIT goes out with the worker's next segment (the server runs it first) or, when the worker
+   runs out of work, on its own (dbpool.c). A writing transaction's answer waits for its
+   COMMIT. */
 static int job_finish(struct dbjob *job, struct op_ctx *ctx, const char *key,
                       const msgpack_sbuffer *result, bool touch)
 {
@@ -260,15 +262,16 @@ static int job_finish(struct dbjob *job, struct op_ctx *ctx, const char *key,
         if (job_commit(ctx, audit ? "ok" : NULL, key, result) < 0)
             return -1;
     } else {
-        if (dbpool_pipe_send(ctx, sql_commit, 0, NULL, NULL, NULL, 0) < 0 ||
-            dbpool_pipe_sync(ctx) < 0)
+        if (dbpool_pipe_send(ctx, sql_commit, 0, NULL, NULL, NULL, 0) < 0)
             return -1;
         dbpool_pipe_defer(dbpool_self);
         if (audit)
             job_audit_fresh(ctx, "ok"); /* the read ran READ ONLY; written before answering */
     }
-    if (touch && ctx->sess.session_id && session_send_touch(ctx) == 0 && dbpool_pipe_sync(ctx) == 0)
-        dbpool_pipe_defer(dbpool_self);
+    /* the refresh is a transaction of its own: a Sync must end it before the next BEGIN */
+    if (touch && ctx->sess.session_id && session_send_touch(ctx) == 0)
+        dbpool_pipe_sync(ctx);
+    dbpool_pipe_defer(dbpool_self);
     job_answer_result(job, result->data, result->size);
     return 0;
 }

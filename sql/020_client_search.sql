@@ -65,25 +65,29 @@ $$;
 --
 -- A client ranks by its best kind of match, and whatever outranks it within that kind
 -- outranks it overall, so the page lies among the first p_k (in the same order) of each kind
--- taken alone. The kinds of one score each (equal, starting with, containing) are read in id
--- order and stop after p_k rows: through the trigram index when it holds fewer than 300
--- candidates (all of them are kept), else through the primary key (a query that matches that
--- many clients is met within a few thousand rows). Contacts: every match. The page so far
--- gives the score that a similar name or legal name must reach to enter it, and only names
--- with a trigram count that allows that similarity are compared (trgm_count index); when the
--- page is short the trigram index gives every similar one. The page is exact.
+-- taken alone. The kinds of one score each are read in id order and stop after p_k rows:
+-- names containing the query (and, when those are many, names equal to it and starting with
+-- it) from the first 500 clients when they hold p_k, else every one through the trigram
+-- index (or the name_norm index); legal names and registration numbers containing it every
+-- one through the trigram index when fewer than 300, else the first p_k by primary key.
+-- Contacts: every match. The page so far gives the score that a similar name or legal name
+-- must reach to enter it; only names whose trigram count allows that similarity are compared
+-- (trgm_count index), or, when the page is short, every similar one (trigram index). The page
+-- is exact.
 --
--- The other roles' scope (an AE's clients, a manager's team's) is small and read through the
--- owner index whole. SECURITY DEFINER (see above); plans are generic (planned once per
--- connection, none of them depends on the query's value).
+-- The other roles' scope (an AE's clients, a manager's team's) is read whole through the
+-- owner index. SECURITY DEFINER (see above). Plans are generic (planned once per connection;
+-- none depends on the query's value) and use indexes only (enable_seqscan off: a small table
+-- such as the demo contacts would otherwise be scanned computing every similarity).
 CREATE FUNCTION agency.client_search(p_q text, p_r text, p_r4 text, p_k int, p_tier text,
                                      p_status text, p_owner bigint, p_team bigint,
                                      p_archived boolean, p_after_score int, p_after_id bigint)
 RETURNS TABLE (id bigint, score int)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
-SET search_path = agency, public, pg_temp SET plan_cache_mode = force_generic_plan AS $$
+SET search_path = agency, public, pg_temp SET plan_cache_mode = force_generic_plan
+SET enable_seqscan = off AS $$
 DECLARE
-    v_window constant int := 500;
+    v_cap constant int := 300;
     v_all boolean := agency.sees_every_client();
     v_owners bigint[] := CASE WHEN NOT v_all THEN agency.visible_owner_ids() END;
     v_cids bigint[];
@@ -124,11 +128,11 @@ BEGIN
                                 WHERE k.client_id = c.id AND k.archived_at IS NULL
                                   AND (k.name_norm % p_q OR k.name_norm LIKE v_like))));
     ELSE
-        -- names containing the query: the first p_k by id when the first v_window clients
+        -- names containing the query: the first p_k by id when the first 500 clients
         -- hold that many, else every one (trigram index), which includes the names equal to
         -- or starting with the query
         v_some := ARRAY(
-            SELECT c.id FROM (SELECT * FROM agency.clients c0 ORDER BY c0.id LIMIT v_window) c
+            SELECT c.id FROM (SELECT * FROM agency.clients c0 ORDER BY c0.id LIMIT 500) c
              WHERE strpos(c.name_norm, p_q) > 0 AND (v_all OR c.owner_id = ANY (v_owners))
                    AND (p_tier IS NULL OR c.tier = p_tier)
                    AND (p_status IS NULL OR c.status = p_status)
@@ -161,7 +165,7 @@ BEGIN
                  ORDER BY c.id LIMIT p_k);
             -- names starting with the query: the same, else every one (name_norm index)
             v_some := ARRAY(
-                SELECT c.id FROM (SELECT * FROM agency.clients c0 ORDER BY c0.id LIMIT v_window) c
+                SELECT c.id FROM (SELECT * FROM agency.clients c0 ORDER BY c0.id LIMIT 500) c
                  WHERE starts_with(c.name_norm, p_q) AND (v_all OR c.owner_id = ANY (v_owners))
                    AND (p_tier IS NULL OR c.tier = p_tier)
                    AND (p_status IS NULL OR c.status = p_status)
@@ -183,10 +187,14 @@ BEGIN
             END IF;
             v_ids := v_ids || v_some;
         END IF;
-        -- legal names containing the query: the same
-        v_some := ARRAY(
-            SELECT c.id FROM (SELECT * FROM agency.clients c0 ORDER BY c0.id LIMIT v_window) c
-             WHERE strpos(c.legal_norm, p_q) > 0 AND (v_all OR c.owner_id = ANY (v_owners))
+        -- legal names containing the query: every one (trigram index) when there are fewer
+        -- than v_cap, else the first p_k by id
+        v_some := ARRAY(SELECT c.id FROM agency.clients c WHERE c.legal_norm LIKE v_like
+                         LIMIT v_cap);
+        IF cardinality(v_some) >= v_cap THEN
+            v_some := ARRAY(
+                SELECT c.id FROM agency.clients c
+                 WHERE strpos(c.legal_norm, p_q) > 0 AND (v_all OR c.owner_id = ANY (v_owners))
                    AND (p_tier IS NULL OR c.tier = p_tier)
                    AND (p_status IS NULL OR c.status = p_status)
                    AND (p_owner IS NULL OR c.owner_id = p_owner)
@@ -198,12 +206,10 @@ BEGIN
                         OR agency.client_search_score(c, p_q, p_r, p_r4) < p_after_score
                         OR (agency.client_search_score(c, p_q, p_r, p_r4) = p_after_score
                             AND c.id > p_after_id))
-             ORDER BY c.id LIMIT p_k);
-        IF cardinality(v_some) < p_k THEN
-            v_some := ARRAY(SELECT c.id FROM agency.clients c WHERE c.legal_norm LIKE v_like);
+                 ORDER BY c.id LIMIT p_k);
         END IF;
         v_ids := v_ids || v_some;
-        -- registration numbers: equal; containing the query, the same
+        -- registration numbers: equal; containing the query, the same way
         IF p_r IS NOT NULL THEN
             v_ids := v_ids || ARRAY(
                 SELECT c.id FROM agency.clients c WHERE c.reg_norm = p_r AND (v_all OR c.owner_id = ANY (v_owners))
@@ -221,23 +227,24 @@ BEGIN
                  ORDER BY c.id LIMIT p_k);
         END IF;
         IF p_r4 IS NOT NULL THEN
-            v_some := ARRAY(
-                SELECT c.id FROM (SELECT * FROM agency.clients c0 ORDER BY c0.id LIMIT v_window) c
-                 WHERE strpos(c.reg_norm, p_r4) > 0 AND (v_all OR c.owner_id = ANY (v_owners))
-                   AND (p_tier IS NULL OR c.tier = p_tier)
-                   AND (p_status IS NULL OR c.status = p_status)
-                   AND (p_owner IS NULL OR c.owner_id = p_owner)
-                   AND (p_team IS NULL OR EXISTS (SELECT 1 FROM agency.users u
-                                                   WHERE u.id = c.owner_id AND u.team_id = p_team))
-                   AND CASE WHEN coalesce(p_archived, false) THEN c.archived_at IS NOT NULL
-                       ELSE c.archived_at IS NULL END
-                   AND (p_after_score IS NULL
-                        OR agency.client_search_score(c, p_q, p_r, p_r4) < p_after_score
-                        OR (agency.client_search_score(c, p_q, p_r, p_r4) = p_after_score
-                            AND c.id > p_after_id))
-                 ORDER BY c.id LIMIT p_k);
-            IF cardinality(v_some) < p_k THEN
-                v_some := ARRAY(SELECT c.id FROM agency.clients c WHERE c.reg_norm LIKE v_reg_like);
+            v_some := ARRAY(SELECT c.id FROM agency.clients c WHERE c.reg_norm LIKE v_reg_like
+                             LIMIT v_cap);
+            IF cardinality(v_some) >= v_cap THEN
+                v_some := ARRAY(
+                    SELECT c.id FROM agency.clients c
+                     WHERE strpos(c.reg_norm, p_r4) > 0 AND (v_all OR c.owner_id = ANY (v_owners))
+                       AND (p_tier IS NULL OR c.tier = p_tier)
+                       AND (p_status IS NULL OR c.status = p_status)
+                       AND (p_owner IS NULL OR c.owner_id = p_owner)
+                       AND (p_team IS NULL OR EXISTS (SELECT 1 FROM agency.users u
+                                                       WHERE u.id = c.owner_id AND u.team_id = p_team))
+                       AND CASE WHEN coalesce(p_archived, false) THEN c.archived_at IS NOT NULL
+                           ELSE c.archived_at IS NULL END
+                       AND (p_after_score IS NULL
+                            OR agency.client_search_score(c, p_q, p_r, p_r4) < p_after_score
+                            OR (agency.client_search_score(c, p_q, p_r, p_r4) = p_after_score
+                                AND c.id > p_after_id))
+                     ORDER BY c.id LIMIT p_k);
             END IF;
             v_ids := v_ids || v_some;
         END IF;

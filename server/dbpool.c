@@ -302,8 +302,9 @@ int dbpool_submit(struct dbjob *job)
         return -1;
     }
     jobq_push(&pool.todo, job);
-    pthread_cond_signal(&pool.cv);
     pthread_mutex_unlock(&pool.mu);
+    /* after unlocking: the worker woken does not then wait for the lock held here */
+    pthread_cond_signal(&pool.cv);
     return 0;
 }
 
@@ -317,11 +318,24 @@ void dbpool_post(struct dbjob *job)
     (void)n;
 }
 
+/* The I/O thread takes the whole done queue under one lock and hands the jobs out from this
+   list (only the I/O thread calls dbpool_take_done). */
+static struct dbjob *done_batch;
+
 struct dbjob *dbpool_take_done(void)
 {
-    pthread_mutex_lock(&pool.mu);
-    struct dbjob *j = jobq_pop(&pool.done);
-    pthread_mutex_unlock(&pool.mu);
+    if (!done_batch) {
+        pthread_mutex_lock(&pool.mu);
+        done_batch = pool.done.head;
+        pool.done.head = pool.done.tail = NULL;
+        pool.done.len = 0;
+        pthread_mutex_unlock(&pool.mu);
+    }
+    struct dbjob *j = done_batch;
+    if (j) {
+        done_batch = j->next;
+        j->next = NULL;
+    }
     return j;
 }
 
@@ -346,7 +360,7 @@ void dbpool_stop(void)
             pthread_join(pool.threads[i], NULL);
     }
     struct dbjob *j;
-    while ((j = jobq_pop(&pool.done)) != NULL)
+    while ((j = dbpool_take_done()) != NULL)
         dbjob_free(j);
     free(pool.threads);
     free(pool.workers);

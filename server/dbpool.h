@@ -59,7 +59,7 @@ bool dbpool_can_submit(void);
 int dbpool_submit(struct dbjob *job);
 /* Hands a finished job to the I/O thread from any thread (the notify listener's events). */
 void dbpool_post(struct dbjob *job);
-/* The next finished job (ownership moves to the caller), or NULL. */
+/* The next finished job (ownership moves to the caller), or NULL. I/O thread only. */
 struct dbjob *dbpool_take_done(void);
 /* Jobs queued or running. */
 unsigned dbpool_pending(void);

@@ -221,9 +221,11 @@ static int job_recheck(struct dbjob *job, struct op_ctx *ctx)
 static int job_idem_lookup(struct dbjob *job, struct op_ctx *ctx, const char *key)
 {
     const char *params[1] = {key};
-    PGresult *r = PQexecParams(ctx->db, sql_idem_get, 1, NULL, params, NULL, NULL, 1);
-    if (!r || PQresultStatus(r) != PGRES_TUPLES_OK) {
-        dbpool_map_error(ctx, ctx->db, r);
+    PGresult *r = NULL;
+    if (dbpool_pipe_send(ctx, sql_idem_get, 1, params, NULL, NULL, 1) == 0 &&
+        dbpool_pipe_sync(ctx) == 0)
+        r = dbpool_pipe_result(ctx); /* prepared once per connection, binary results */
+    if (dbpool_pipe_finish(ctx) < 0 || !r) {
         PQclear(r);
         return -1;
     }

@@ -52,21 +52,14 @@ static const char sql_activity_state[] =
 /*
  * Open follow-ups due up to $2 days after today, today in the caller's branch time zone:
  * the caller's own ($3 false) or those of the caller and the members of the teams the caller
- * manages ($3 true). section: overdue (before today) or upcoming.
+ * manages ($3 true). section: overdue (before today) or upcoming. agency.agenda() (sql/022)
+ * runs the statement as the caller (every policy applies) with a plan kept per connection.
  */
 static const char sql_agenda[] =
-    "WITH t AS (SELECT (now() AT TIME ZONE coalesce((SELECT b.timezone FROM agency.branches b"
-    "   WHERE b.id = agency.current_branch_id()), 'UTC'))::date AS today),"
-    " who AS (SELECT $1::bigint AS id UNION SELECT u.id FROM agency.users u"
-    "   JOIN agency.teams tm ON tm.id = u.team_id WHERE $3::boolean AND tm.manager_id = $1::bigint)"
-    " SELECT CASE WHEN a.next_due < t.today THEN 'overdue' ELSE 'upcoming' END AS _section,"
-    " a.id AS activity_id, a.client_id, c.name AS client_name, a.kind, a.summary, a.next_action,"
-    " a.next_due, u.id AS \"owner.id\", u.full_name AS \"owner.full_name\""
-    " FROM agency.activities a CROSS JOIN t JOIN agency.clients c ON c.id = a.client_id"
-    " JOIN agency.users u ON u.id = a.user_id"
-    " WHERE a.user_id IN (SELECT id FROM who) AND a.done_at IS NULL AND a.next_action IS NOT NULL"
-    " AND a.next_due IS NOT NULL AND a.next_due <= t.today + $2::int AND c.archived_at IS NULL"
-    " ORDER BY a.next_due, a.id LIMIT 1000";
+    "SELECT g.section AS _section, g.activity_id, g.client_id, g.client_name, g.kind, g.summary,"
+    " g.next_action, g.next_due, g.owner_id AS \"owner.id\","
+    " g.owner_full_name AS \"owner.full_name\""
+    " FROM agency.agenda($1::bigint, $2::int, $3::boolean) g";
 
 /* Packs activity id as the activity operations answer it. */
 static int pack_activity(struct op_ctx *ctx, const char *id)

@@ -61,6 +61,6 @@ SELECT c.id, c.owner_id, (ARRAY['call', 'email', 'meeting', 'visit', 'note'])[1 
 COMMIT;
 -- statistics, the visibility map and the trigram indexes' pending entries now, not from
 -- autovacuum during the measurements
-VACUUM (ANALYZE) agency.users, agency.clients, agency.activities;
+VACUUM (ANALYZE) agency.users, agency.clients, agency.contacts, agency.activities;
 SELECT (SELECT count(*) FROM agency.users) AS staff, (SELECT count(*) FROM agency.clients) AS clients,
        (SELECT count(*) FROM agency.activities) AS activities;

@@ -4,7 +4,11 @@
  * Every request runs in one transaction opened by the worker: BEGIN [READ ONLY], then
  * agency.begin_request(...) which checks the session and sets the request context
  * (agency.user_id, agency.role, agency.team_id, agency.branch_id, agency.session_id) for
- * row-level security, then the handler, then the audit row, then COMMIT.
+ * row-level security, then the handler, then the audit row, then COMMIT. The worker sends
+ * BEGIN with begin_request, and the audit row with COMMIT, in one pipeline segment each (one
+ * wait); a READ ONLY transaction's COMMIT is read after the answer has gone (dbpool_job.c).
+ * Handlers run between them with the connection out of pipeline mode: db_exec waits for
+ * each statement's result.
  */
 #ifndef AGENCY_DB_H
 #define AGENCY_DB_H

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "password.h"
 
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
@@ -25,6 +26,11 @@ static struct {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     struct jobq todo;
+    /* The hashing lane: requests that run Argon2id (OPF_HASHES) wait here and at most
+       hash_cap of them are on workers at once, so that a burst of logins, each holding its
+       worker while the password pool hashes, leaves the other workers to everyone else. */
+    struct jobq hashq;
+    unsigned hashing, hash_cap;
     struct jobq done;
     unsigned running;
     bool stopping;
@@ -174,16 +180,27 @@ static void worker_check_idle(struct dbworker *w)
     }
 }
 
+static bool job_hashes(const struct dbjob *j)
+{
+    return j->kind == DBJOB_REQUEST && j->op && (j->op->flags & OPF_HASHES) && j->preset == PE_OK;
+}
+
 /* Hands a finished job to the I/O thread. The eventfd is written only when the done queue was
    empty: the I/O thread takes every job after each wake-up (dbpool_ack, then dbpool_take_done
    until NULL), so a non-empty queue already has a wake-up on its way. */
 static void worker_complete(struct dbjob *job)
 {
+    bool hashed = job_hashes(job);
     pthread_mutex_lock(&pool.mu);
     bool wake = pool.done.head == NULL;
     jobq_push(&pool.done, job);
     pool.running--;
+    if (hashed)
+        pool.hashing--;
+    bool more_hashing = hashed && pool.hashq.head != NULL;
     pthread_mutex_unlock(&pool.mu);
+    if (more_hashing)
+        pthread_cond_signal(&pool.cv); /* a waiting worker may take the lane's next job */
     if (wake) {
         uint64_t one = 1;
         ssize_t n = write(pool.efd, &one, sizeof(one));
@@ -191,17 +208,33 @@ static void worker_complete(struct dbjob *job)
     }
 }
 
+/* The next job a worker may take (pool.mu held): the hashing lane's first while it is under
+   its cap (it cannot crowd the others out: it never holds more than hash_cap workers), else
+   the common queue's. NULL when there is none. */
+static struct dbjob *pool_next(void)
+{
+    struct dbjob *j = NULL;
+    if (pool.hashq.head && pool.hashing < pool.hash_cap) {
+        j = jobq_pop(&pool.hashq);
+        pool.hashing++;
+    } else if (pool.todo.head) {
+        j = jobq_pop(&pool.todo);
+    }
+    if (j)
+        pool.running++;
+    return j;
+}
+
 static struct dbjob *worker_wait(struct dbworker *w)
 {
     pthread_mutex_lock(&pool.mu);
     for (;;) {
-        if (pool.todo.head) {
-            struct dbjob *j = jobq_pop(&pool.todo);
-            pool.running++;
+        struct dbjob *j = pool_next();
+        if (j) {
             pthread_mutex_unlock(&pool.mu);
             return j;
         }
-        if (pool.stopping)
+        if (pool.stopping && !pool.hashq.head)
             break;
         if (w->db && w->pipe_unsent) {
             /* no more work: send the last job's COMMIT rather than hold it (and its
@@ -247,6 +280,11 @@ int dbpool_start(const struct config *cfg, char *err, size_t errlen)
 {
     pool.cfg = cfg;
     pool.nworkers = (unsigned)cfg->workers;
+    /* as many hashing requests as the password pool hashes at once, plus one reading its
+       user meanwhile; never every worker while there are two or more */
+    pool.hash_cap = password_pool_threads() + 1;
+    if (pool.hash_cap > pool.nworkers - 1)
+        pool.hash_cap = pool.nworkers > 1 ? pool.nworkers - 1 : 1;
     pool.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     pool.workers = calloc(pool.nworkers, sizeof(*pool.workers));
     pool.threads = calloc(pool.nworkers, sizeof(*pool.threads));
@@ -289,7 +327,7 @@ void dbpool_ack(void)
 bool dbpool_can_submit(void)
 {
     pthread_mutex_lock(&pool.mu);
-    bool ok = !pool.stopping && pool.todo.len < (unsigned)pool.cfg->queue_size;
+    bool ok = !pool.stopping && pool.todo.len + pool.hashq.len < (unsigned)pool.cfg->queue_size;
     pthread_mutex_unlock(&pool.mu);
     return ok;
 }
@@ -297,11 +335,11 @@ bool dbpool_can_submit(void)
 int dbpool_submit(struct dbjob *job)
 {
     pthread_mutex_lock(&pool.mu);
-    if (pool.stopping || pool.todo.len >= (unsigned)pool.cfg->queue_size) {
+    if (pool.stopping || pool.todo.len + pool.hashq.len >= (unsigned)pool.cfg->queue_size) {
         pthread_mutex_unlock(&pool.mu);
         return -1;
     }
-    jobq_push(&pool.todo, job);
+    jobq_push(job_hashes(job) ? &pool.hashq : &pool.todo, job);
     pthread_mutex_unlock(&pool.mu);
     /* after unlocking: the worker woken does not then wait for the lock held here */
     pthread_cond_signal(&pool.cv);
@@ -342,7 +380,7 @@ struct dbjob *dbpool_take_done(void)
 unsigned dbpool_pending(void)
 {
     pthread_mutex_lock(&pool.mu);
-    unsigned n = pool.todo.len + pool.running;
+    unsigned n = pool.todo.len + pool.hashq.len + pool.running;
     pthread_mutex_unlock(&pool.mu);
     return n;
 }

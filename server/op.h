@@ -35,13 +35,14 @@ unsigned role_from_name(const char *s);
 /* ---- flags ---- */
 
 enum op_flag {
-    OPF_NO_AUTH = 1u << 0,   /* callable before login (hello, ping, auth.login, auth.resume) */
-    OPF_MUTATING = 1u << 1,  /* writes: read-write transaction, idempotency_key accepted */
-    OPF_AUDITED = 1u << 2,   /* writes an audit row on success too (mutating ops always do) */
-    OPF_FINANCE = 1u << 3,   /* finance data: reads are audited */
-    OPF_REAUTH = 1u << 4,    /* needs a login or auth.reauth within the last 5 minutes */
-    OPF_LOOP = 1u << 5,      /* answered on the I/O thread, no database (hello, ping, meta) */
-    OPF_PW_PENDING = 1u << 6 /* allowed while a password change is pending */
+    OPF_NO_AUTH = 1u << 0,    /* callable before login (hello, ping, auth.login, auth.resume) */
+    OPF_MUTATING = 1u << 1,   /* writes: read-write transaction, idempotency_key accepted */
+    OPF_AUDITED = 1u << 2,    /* writes an audit row on success too (mutating ops always do) */
+    OPF_FINANCE = 1u << 3,    /* finance data: reads are audited */
+    OPF_REAUTH = 1u << 4,     /* needs a login or auth.reauth within the last 5 minutes */
+    OPF_LOOP = 1u << 5,       /* answered on the I/O thread, no database (hello, ping, meta) */
+    OPF_PW_PENDING = 1u << 6, /* allowed while a password change is pending */
+    OPF_HASHES = 1u << 7      /* runs Argon2id: queued in the pool's hashing lane (dbpool.c) */
 };
 
 /* ---- argument schema ---- */
@@ -96,7 +97,7 @@ struct op_args {
 struct session_info {
     uint64_t session_id; /* 0 = not logged in */
     uint64_t user_id;
-    unsigned role; /* one ROLE_* bit */
+    unsigned role;    /* one ROLE_* bit */
     uint64_t team_id; /* 0 = none */
     uint64_t branch_id;
     bool must_change_password;
@@ -113,10 +114,10 @@ struct op_ctx {
     PGconn *db;
     const struct op *op;
     const struct op_args *args;
-    struct session_info sess;  /* who is calling (zeroed before login) */
-    const char *peer_addr;     /* source address, text */
-    uint64_t request_id;       /* for logs */
-    msgpack_packer *pk;        /* the handler packs exactly one value here on success */
+    struct session_info sess; /* who is calling (zeroed before login) */
+    const char *peer_addr;    /* source address, text */
+    uint64_t request_id;      /* for logs */
+    msgpack_packer *pk;       /* the handler packs exactly one value here on success */
 
     /* set by op_fail / op_invalid */
     enum proto_err err;
@@ -146,9 +147,9 @@ typedef int (*op_handler)(struct op_ctx *ctx);
 
 struct op {
     const char *name;
-    op_handler handler; /* NULL only for OPF_LOOP operations answered by the loop */
-    unsigned roles;     /* ROLE_* mask; ignored for OPF_NO_AUTH */
-    unsigned flags;     /* OPF_* */
+    op_handler handler;          /* NULL only for OPF_LOOP operations answered by the loop */
+    unsigned roles;              /* ROLE_* mask; ignored for OPF_NO_AUTH */
+    unsigned flags;              /* OPF_* */
     const struct arg_spec *args; /* terminated by { NULL } */
     const char *summary;         /* one line for help */
 };

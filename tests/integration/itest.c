@@ -1202,10 +1202,27 @@ pid_t it_stack_pid(void)
     return (pid_t)pid;
 }
 
+/* True when the process maps a shared sanitizer runtime (gcc links libasan dynamically). */
+static bool pid_maps_asan(pid_t pid)
+{
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%ld/maps", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return false;
+    bool found = false;
+    for (int i = 0; i < 100000 && !found && fgets(line, sizeof line, f) != NULL; i++)
+        found = strstr(line, "/libasan.so") != NULL;
+    fclose(f);
+    return found;
+}
+
 bool it_pid_sanitized(pid_t pid)
 {
     static const char mark[] = "AddressSanitizer";
     char path[64], buf[65536 + sizeof mark];
+    if (pid_maps_asan(pid))
+        return true;
     snprintf(path, sizeof path, "/proc/%ld/exe", (long)pid);
     FILE *f = fopen(path, "rb");
     if (f == NULL)

@@ -44,7 +44,7 @@ static const char sql_list_by_name[] =
  * 300, with the filters; keyset after ($6 score, $9 id) in (score desc, id) order. It reads
  * each kind of match from its own index and stops after a page; the clients policy applies
  * again to the join here, which probes clients by primary key because the function is declared
- * to return a page (ROWS 20, sql/023; planned for 1,000 rows it hashed every client in scope).
+ * to return a page (ROWS 20, sql/020; planned for 1,000 rows it hashed every client in scope).
  */
 static const char sql_list_search[] =
     "SELECT" LIST_COLUMNS ", (s.score / 10)::int AS similarity,"

@@ -20,6 +20,8 @@ enum cmd_status {
     CMD_QUIT = 4    /* quit/exit/logout: leave with status 0 */
 };
 
+struct noun; /* noun.h */
+
 struct app {
     struct settings set;
     struct conn *conn;
@@ -30,7 +32,8 @@ struct app {
     bool colour_err;    /* colour on stderr */
     char username[128]; /* who is logged in */
     char role[32];
-    uint64_t user_id; /* the logged-in user's id (0 when the server did not say) */
+    uint64_t user_id;                /* the logged-in user's id (0 when the server did not say) */
+    const struct noun *const *nouns; /* the commands of client/cmd/ (NULL-ended), set by main */
 };
 
 /* Prints "error: <message> (<code>)" and "  <field>: <reason>" for invalid, to stderr. */

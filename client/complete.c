@@ -9,10 +9,12 @@
 #include <readline/readline.h>
 
 #include "grammar.h"
+#include "noun.h"
 
 #define COMPLETE_MAX 512
 
 static const struct meta *cat;
+static const struct noun *const *nouns;
 static char **(*client_lookup)(void *ud, const char *prefix);
 static void *client_ud;
 static bool gen_nofilter; /* the candidates are client names: quoted, not filtered by prefix */
@@ -140,31 +142,42 @@ static void add_args(struct cands *c, const struct meta_op *op, const struct gra
     }
 }
 
-/* Is word number cur a CLIENT of its command (client show|edit|archive|assign|list, contact
-   add|list, log KIND, activity list, or the value of --client)? */
+/* The row of the command files that the words before cur name (noun and verb, or a noun used
+   alone), with the index of its first positional word in *first; NULL when none. */
+static const struct noun_verb *row_of(const struct grammar_words *w, size_t cur, size_t *first)
+{
+    const struct noun *noun = nouns ? noun_find(nouns, w->v[0]) : NULL;
+    if (!noun)
+        return NULL;
+    if (noun_alone(noun)) {
+        const struct noun_verb *v = noun_verb(noun, NULL);
+        *first = v->lead ? 2 : 1;
+        return v;
+    }
+    *first = 2;
+    return cur >= 2 ? noun_verb(noun, w->v[1]) : NULL;
+}
+
+/* Is word number cur a CLIENT of its command (a row's positional CLIENT, or the value of
+   --client)? */
 static bool client_position(const struct meta *m, const struct grammar_words *w, size_t cur)
 {
-    static const char *const first_only[][2] = {
-        {"client", "show"},    {"client", "get"},    {"client", "edit"},    {"client", "update"},
-        {"client", "archive"}, {"contact", "add"},   {"contact", "create"}, {"contact", "list"},
-        {"contact", "ls"},     {"activity", "list"}, {"activity", "ls"}};
+    size_t first = 0;
     if (cur >= 1 && strcmp(w->v[cur - 1], "--client") == 0)
         return true;
     if (cur < 2 || (cur > 0 && strncmp(w->v[cur - 1], "--", 2) == 0 && !strchr(w->v[cur - 1], '=')))
         return false;
-    if (strcmp(w->v[0], "log") == 0)
-        return cur == 2 && meta_find(m, "activity.log");
-    if (strcmp(w->v[0], "client") == 0 && !strcmp(w->v[1], "assign"))
+    const struct noun_verb *v = row_of(w, cur, &first);
+    if (!v || v->first != NOUN_CLIENT || cur < first || !meta_find(m, v->op))
+        return false;
+    if (v->pos == NOUN_POS_ALL)
         return true;
-    if (strcmp(w->v[0], "client") == 0 && (!strcmp(w->v[1], "list") || !strcmp(w->v[1], "ls")))
+    if (v->pos == NOUN_POS_TEXT)
         return cur < w->n && w->v[cur][0] != '\0'; /* a search word being typed */
     size_t pos = 0;
-    for (size_t i = 2; i < cur; i++)
+    for (size_t i = first; i < cur; i++)
         pos += strncmp(w->v[i], "--", 2) != 0;
-    for (size_t k = 0; k < sizeof(first_only) / sizeof(first_only[0]); k++)
-        if (!strcmp(w->v[0], first_only[k][0]) && !strcmp(w->v[1], first_only[k][1]))
-            return pos == 0;
-    return false;
+    return v->pos == NOUN_POS_FIRST && pos == 0;
 }
 
 /* Quotes name for the command line: "..." with \" and \\ escaped. malloc'd. */
@@ -245,6 +258,15 @@ static int split_open(const char *line, struct grammar_words *w, char *open)
     return -1;
 }
 
+/* The argument that the first word after noun is, for a noun used alone ("log KIND"). */
+static const struct meta_arg *lead_arg(const struct meta *m, const char *name)
+{
+    const struct noun *noun = nouns ? noun_find(nouns, name) : NULL;
+    const struct noun_verb *v = noun ? noun_verb(noun, NULL) : NULL;
+    const struct meta_op *op = v && v->lead ? meta_find(m, v->op) : NULL;
+    return op ? meta_arg_find(op, v->lead) : NULL;
+}
+
 char **complete_candidates(const struct meta *m, const char *line)
 {
     struct grammar_words w;
@@ -274,11 +296,10 @@ char **complete_candidates(const struct meta *m, const char *line)
             add_str(&c, builtins[i]);
     } else if (cur == 1 && strcmp(w.v[0], "help") == 0) {
         add_nouns(&c, m);
-    } else if (cur == 1 && strcmp(w.v[0], "log") == 0) {
-        const struct meta_op *op = meta_find(m, "activity.log");
-        const struct meta_arg *kind = op ? meta_arg_find(op, "kind") : NULL;
-        for (size_t k = 0; kind && k < kind->nchoices; k++)
-            add_str(&c, kind->choices[k]);
+    } else if (cur == 1 && lead_arg(m, w.v[0])) {
+        const struct meta_arg *lead = lead_arg(m, w.v[0]);
+        for (size_t k = 0; k < lead->nchoices; k++)
+            add_str(&c, lead->choices[k]);
     } else if (cur == 1) {
         add_verbs(&c, m, w.v[0]);
     } else if (word[0] != '-' && client_position(m, &w, cur)) {
@@ -348,9 +369,10 @@ static char **attempt(const char *text, int start, int end)
     return rl_completion_matches(text, generator);
 }
 
-void complete_init(const struct meta *m)
+void complete_init(const struct meta *m, const struct noun *const *table)
 {
     cat = m;
+    nouns = table;
     rl_readline_name = "agency";
     rl_attempted_completion_function = attempt;
     rl_basic_word_break_characters = " \t";

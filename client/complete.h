@@ -8,8 +8,11 @@
 
 #include "meta.h"
 
-/* Installs the completion function; m is read at every completion (it may be reloaded). */
-void complete_init(const struct meta *m);
+struct noun;
+
+/* Installs the completion function; m is read at every completion (it may be reloaded), and
+   the rows of nouns (NULL-ended, or NULL) say which words are CLIENTs and kinds. */
+void complete_init(const struct meta *m, const struct noun *const *nouns);
 /* While a form asks one field: complete only these values (NULL: back to commands). */
 void complete_set_choices(char *const *choices, size_t n);
 

@@ -11,7 +11,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "conn_int.h"
+#include "conn_io.h"
 #include "tlsctx.h"
 
 static void notice(struct conn *c, const char *msg)

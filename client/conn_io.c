@@ -1,6 +1,6 @@
 /* conn_io.c - the connection's sockets, TLS and framing: non-blocking connect, handshake,
    reads and writes with deadlines, frames cut out of the read buffer. */
-#include "conn_int.h"
+#include "conn_io.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -15,6 +15,7 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
+#include "proto.h"
 #include "tlsctx.h"
 
 int64_t conn_now_ms(void)

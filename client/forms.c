@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd_clients.h"
-#include "commands.h"
+#include "call.h"
 #include "complete.h"
+#include "force.h"
 #include "prompt.h"
 #include "show.h"
+#include "value.h"
 
 #define FORM_TRIES  20
 #define FORM_ROUNDS 10
@@ -48,7 +49,7 @@ static int accept_value(struct grammar_args *args, const struct meta_arg *arg, c
         grammar_unset(args, arg->name);
         return 1;
     }
-    if (grammar_check(arg, v, why, sizeof(why)) < 0) {
+    if (value_check(arg, v, why, sizeof(why)) < 0) {
         printf("  %s %s.\n", label, why);
         return 0;
     }
@@ -165,26 +166,20 @@ static int submit(struct app *a, struct grammar_args *args, enum cmd_status *st,
 {
     struct conn_reply r;
     char err[256];
-    enum conn_status s = commands_send(a, args, &r, err, sizeof(err));
+    enum conn_status s = call_send(a, args, &r, err, sizeof(err));
     *again = NULL;
     if (s == CONN_OK) {
         *st = show_result(a, r.result);
         conn_reply_free(&r);
         return 1;
     }
-    if (s == CONN_ERROR && r.code == PE_DUPLICATE && meta_arg_find(args->op, "force") &&
-        !grammar_get(args, "force")) {
-        app_print_error(a, &r);
-        cmd_clients_print_candidates(a, r.error);
-        conn_reply_free(&r);
-        if (!prompt_yes("Create anyway?")) {
-            printf("Nothing was created.\n");
-            *st = CMD_FAILED;
-            return 1;
-        }
-        grammar_set(args, "force", "true");
-        return submit(a, args, st, again);
+    int offer = force_offer(a, args, s, &r);
+    if (offer < 0) {
+        *st = CMD_FAILED;
+        return 1;
     }
+    if (offer > 0)
+        return submit(a, args, st, again);
     *st = app_call_status(a, s, &r, err);
     if (s == CONN_ERROR && r.code == PE_INVALID && r.field[0])
         *again = meta_arg_find(args->op, r.field);

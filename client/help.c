@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "grammar.h"
+#include "noun.h"
 #include "show.h"
 
 static const char *const builtin_help[][2] = {
@@ -16,69 +17,13 @@ static const char *const builtin_help[][2] = {
     {"quit", "Leave (also exit or Ctrl-D)"},
 };
 
-/* Commands of the client that say more than their operation's name: shown by help NOUN (and
-   help for "log"), each only when the server lets the caller use its operation. */
-struct curated {
-    const char *noun, *usage, *what, *op;
-};
-static const struct curated curated[] = {
-    {"client", "client list [TEXT] [--tier T] [--status S] [--owner USER] [--team TEAM]",
-     "Clients you may see; TEXT searches names, legal names, registration numbers, contacts",
-     "client.list"},
-    {"client", "client show CLIENT", "A client with its contacts and recent activities",
-     "client.get"},
-    {"client", "client add [NAME] [--tier T] [--status S] [--owner USER] ...",
-     "Add a client (a form without arguments); similar clients are shown before forcing",
-     "client.create"},
-    {"client", "client edit CLIENT --FIELD VALUE ...",
-     "Change a client (the version is read first)", "client.update"},
-    {"client", "client assign CLIENT... --to USER --reason TEXT", "Hand clients to another owner",
-     "client.assign"},
-    {"client", "client archive CLIENT --reason TEXT", "Archive a client (nothing is deleted)",
-     "client.archive"},
-    {"client",
-     "client import FILE.csv [--dry-run] [--skip-bad] [--map COLUMN=FIELD] [--ignore COLUMN]",
-     "Import clients from a spreadsheet: all rows or none, unless --skip-bad",
-     "client.import_begin"},
-    {"contact", "contact add CLIENT NAME [--title T] [--phone P] [--email E] [--decision-maker]",
-     "Add a contact person to a client", "contact.create"},
-    {"contact", "contact list CLIENT", "A client's contacts", "contact.list"},
-    {"contact", "contact edit ID --client CLIENT --FIELD VALUE ...",
-     "Change a contact (its version is read from its client's contact list)", "contact.update"},
-    {"contact", "contact archive ID --reason TEXT", "Archive a contact", "contact.archive"},
-    {"log", "log call|email|meeting|visit|note CLIENT \"summary\" [--next TEXT --due DATE]",
-     "Log what happened with a client and its next step (also --details TEXT, --at TIME)",
-     "activity.log"},
-    {"activity", "activity list [CLIENT] [--since DATE] [--until DATE] [--user USER]",
-     "Activities you may see, newest first", "activity.list"},
-    {"activity", "activity done ID", "Mark an activity's follow-up done", "activity.done"},
-    {"agenda", "agenda [--days N] [--team]",
-     "Your follow-ups: overdue and due in the next N days (--team: a manager's whole team)",
-     "agenda"},
-};
-#define NCURATED (sizeof(curated) / sizeof(curated[0]))
-
-static const char curated_footer[] =
+static const char noun_footer[] =
     "CLIENT is an id or a name in any script (Tab completes it); USER an id or user name; "
     "dates YYYY-MM-DD, today, tomorrow, +3d. Every listing takes --format table|csv|json.";
 
-/* The curated row for op, or NULL. Import's staging steps are part of client import. */
-static const struct curated *curated_for(const char *op)
-{
-    for (size_t i = 0; i < NCURATED; i++)
-        if (strcmp(curated[i].op, op) == 0)
-            return &curated[i];
-    return NULL;
-}
-
-static bool import_step(const char *op)
-{
-    return strcmp(op, "client.import_rows") == 0 || strcmp(op, "client.import_commit") == 0;
-}
-
-/* help NOUN for a noun with curated commands: those rows, then its other operations.
-   Returns false when noun has none. */
-static bool help_curated(struct app *a, const char *noun, enum cmd_status *st);
+/* help NOUN for a noun of the command files: its rows, then its other operations. Returns
+   false when noun is not one of them. */
+static bool help_rows(struct app *a, const char *noun, enum cmd_status *st);
 
 /* "user.reset_password" -> "user reset-password". */
 static void command_name(const char *op, char *out, size_t outlen)
@@ -155,20 +100,17 @@ static enum cmd_status help_all(struct app *a)
     render_table_header(t, 0, "command");
     render_table_header(t, 1, "description");
     for (size_t i = 0; i < a->meta.nops; i++) {
-        const struct curated *c = curated_for(a->meta.ops[i].name);
-        if (strcmp(a->meta.ops[i].name, "hello") == 0 || import_step(a->meta.ops[i].name))
+        const struct meta_op *op = &a->meta.ops[i];
+        const struct noun_verb *v = noun_verb_of_op(a->nouns, op->name);
+        if (strcmp(op->name, "hello") == 0 || noun_op_is_step(a->nouns, op->name))
             continue;
-        command_name(a->meta.ops[i].name, name, sizeof(name));
         /* the full list stays narrow: only commands whose words differ get a short form */
-        if (c && strcmp(c->op, "client.import_begin") == 0)
-            snprintf(name, sizeof(name), "client import");
-        else if (c && strcmp(c->op, "activity.log") == 0)
-            snprintf(name, sizeof(name), "log KIND CLIENT SUMMARY");
+        if (v && v->listed)
+            snprintf(name, sizeof(name), "%s", v->listed);
+        else
+            command_name(op->name, name, sizeof(name));
         render_table_add(t, RK_TEXT, name);
-        render_table_add(t, RK_TEXT,
-                         c && strcmp(c->op, "client.import_begin") == 0
-                             ? "Import clients from a CSV file (help client import)"
-                             : a->meta.ops[i].summary);
+        render_table_add(t, RK_TEXT, v && v->listed_what ? v->listed_what : op->summary);
     }
     for (size_t i = 0; i < sizeof(builtin_help) / sizeof(builtin_help[0]); i++) {
         render_table_add(t, RK_TEXT, builtin_help[i][0]);
@@ -203,7 +145,7 @@ static void usage_line(const struct meta_op *op, char *out, size_t outlen)
 static enum cmd_status help_noun(struct app *a, const char *noun)
 {
     enum cmd_status cst;
-    if (help_curated(a, noun, &cst))
+    if (help_rows(a, noun, &cst))
         return cst;
     struct render_table *t = render_table_new(2);
     size_t nl = strlen(noun), rows = 0;
@@ -286,21 +228,14 @@ enum cmd_status help_run(struct app *a, char *const *words, size_t n)
     char method[160];
     if (n == 0)
         return help_all(a);
-    if (n >= 2 && strcmp(words[0], "client") == 0 && strcmp(words[1], "import") == 0 &&
-        meta_find(&a->meta, "client.import_begin")) {
-        printf("%s\n  %s\n\n"
-               "  --dry-run         check every row, import nothing\n"
-               "  --skip-bad        import the good rows, report the bad ones\n"
-               "  --map COLUMN=FIELD  fill FIELD from COLUMN (repeatable)\n"
-               "  --ignore COLUMN   leave a column out (repeatable)\n"
-               "Headers are matched without regard to case: company/name/client, legal name,\n"
-               "reg no/registration number/vat, tier, status, industry, owner, phone, email,\n"
-               "website, address, notes. Errors are listed as line, field, reason.\n",
-               curated_for("client.import_begin")->usage, curated_for("client.import_begin")->what);
+    const struct noun *noun = noun_find(a->nouns, words[0]);
+    const struct noun_verb *v = noun && n >= 2 ? noun_verb(noun, words[1]) : NULL;
+    if (v && v->help && meta_find(&a->meta, v->op)) {
+        printf("%s\n  %s\n\n%s", v->usage, v->what, v->help);
         return CMD_OK;
     }
-    if (n >= 2 && strcmp(words[0], "log") == 0)
-        return help_noun(a, "log");
+    if (noun && noun_alone(noun) && noun->verbs[0].lead && n >= 2) /* help log call */
+        return help_noun(a, noun->name);
     if (n >= 2) {
         size_t used = grammar_resolve(&a->meta, words, n, method, sizeof(method));
         const struct meta_op *op = used ? meta_find(&a->meta, method) : NULL;
@@ -313,13 +248,11 @@ enum cmd_status help_run(struct app *a, char *const *words, size_t n)
     return help_noun(a, words[0]);
 }
 
-static bool help_curated(struct app *a, const char *noun, enum cmd_status *st)
+static bool help_rows(struct app *a, const char *name, enum cmd_status *st)
 {
-    size_t nl = strlen(noun), rows = 0;
-    bool any = false;
-    for (size_t i = 0; i < NCURATED; i++)
-        any |= strcmp(curated[i].noun, noun) == 0;
-    if (!any)
+    const struct noun *noun = noun_find(a->nouns, name);
+    size_t nl = strlen(name), rows = 0;
+    if (!noun)
         return false;
     struct render_table *t = render_table_new(2);
     if (!t) {
@@ -328,29 +261,33 @@ static bool help_curated(struct app *a, const char *noun, enum cmd_status *st)
     }
     render_table_header(t, 0, "command");
     render_table_header(t, 1, "description");
-    for (size_t i = 0; i < NCURATED; i++) {
-        if (strcmp(curated[i].noun, noun) != 0 || !meta_find(&a->meta, curated[i].op))
+    for (const struct noun_verb *v = noun->verbs; v->op; v++) {
+        const struct meta_op *op = meta_find(&a->meta, v->op);
+        char usage[300];
+        if (!op)
             continue;
-        render_table_add(t, RK_TEXT, curated[i].usage);
-        render_table_add(t, RK_TEXT, curated[i].what);
+        if (!v->usage)
+            usage_line(op, usage, sizeof(usage));
+        render_table_add(t, RK_TEXT, v->usage ? v->usage : usage);
+        render_table_add(t, RK_TEXT, v->what ? v->what : op->summary);
         rows++;
     }
     for (size_t i = 0; i < a->meta.nops; i++) {
         const struct meta_op *op = &a->meta.ops[i];
-        char name[300];
-        if (strncmp(op->name, noun, nl) != 0 || op->name[nl] != '.' || curated_for(op->name) ||
-            import_step(op->name))
+        char usage[300];
+        if (strncmp(op->name, name, nl) != 0 || op->name[nl] != '.' ||
+            noun_verb_of_op(a->nouns, op->name) || noun_op_is_step(a->nouns, op->name))
             continue;
-        usage_line(op, name, sizeof(name));
-        render_table_add(t, RK_TEXT, name);
+        usage_line(op, usage, sizeof(usage));
+        render_table_add(t, RK_TEXT, usage);
         render_table_add(t, RK_TEXT, op->summary);
         rows++;
     }
     if (rows == 0) {
-        app_errorf(a, "no commands for \"%s\" that you may use (type help for the list)", noun);
+        app_errorf(a, "no commands for \"%s\" that you may use (type help for the list)", name);
         *st = CMD_USAGE;
     } else {
-        render_table_footer(t, curated_footer);
+        render_table_footer(t, noun_footer);
         *st = show_table(a, t);
     }
     render_table_free(t);

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "session.h"
 #include "prompt.h"
 
 static char *ask_user(struct app *a)
@@ -63,7 +63,7 @@ static enum cmd_status forced_change(struct app *a, const char *password)
         return CMD_CONN;
     }
     printf("Your password must be changed before you continue.\n");
-    enum cmd_status st = commands_password(a, password);
+    enum cmd_status st = session_password(a, password);
     return st == CMD_OK ? CMD_OK : CMD_CONN;
 }
 
@@ -104,5 +104,5 @@ enum cmd_status login_run(struct app *a)
     prompt_wipe(password);
     if (st != CMD_OK)
         return CMD_CONN;
-    return commands_load_meta(a) == CMD_OK ? CMD_OK : CMD_CONN;
+    return session_load_meta(a) == CMD_OK ? CMD_OK : CMD_CONN;
 }

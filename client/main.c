@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cmd/nouns.h"
 #include "commands.h"
 #include "login.h"
 #include "mainloop.h"
@@ -55,6 +56,7 @@ int main(int argc, char **argv)
     struct app a;
     char err[512];
     memset(&a, 0, sizeof(a));
+    a.nouns = cmd_nouns;
     setlocale(LC_ALL, ""); /* readline edits multibyte input in the user's locale */
     signal(SIGPIPE, SIG_IGN);
 

@@ -160,7 +160,7 @@ enum cmd_status mainloop_interactive(struct app *a)
     rl_catch_sigwinch = 0;
     set_signals();
     history_open();
-    complete_init(&a->meta);
+    complete_init(&a->meta, a->nouns);
     complete_set_clients(client_names, a);
     install_prompt(a, prompt, sizeof(prompt));
     for (;;) {

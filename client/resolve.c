@@ -7,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "commands.h"
 #include "prompt.h"
 #include "render.h"
 #include "show.h"

@@ -1,15 +1,13 @@
-/* conn_int.h - what conn.c (messages, calls, reconnect) and conn_io.c (sockets, TLS, frames)
-   share: the connection's state and the low-level I/O. Private to the connection module. */
-#ifndef AGENCY_CONN_INT_H
-#define AGENCY_CONN_INT_H
+/* conn_io.h - the connection's state and its low-level I/O (sockets, TLS, frames: conn_io.c),
+   below conn.c (messages, calls, reconnect). Private to the connection. */
+#ifndef AGENCY_CONN_IO_H
+#define AGENCY_CONN_IO_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <openssl/ssl.h>
-
-#include "conn.h"
 
 #define CONN_MAX_FRAME         (64u * 1024u * 1024u) /* answers we accept (lists can be long) */
 #define CONN_RECONNECT_TRIES   5

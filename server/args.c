@@ -9,35 +9,6 @@
 
 #define ARGS_REASON(...) snprintf(reason, 128, __VA_ARGS__)
 
-static const char *const role_names[] = {"ae", "manager", "director", "finance"};
-
-const char *role_name(unsigned role)
-{
-    for (unsigned i = 0; i < 4; i++) {
-        if (role == (1u << i))
-            return role_names[i];
-    }
-    return NULL;
-}
-
-unsigned role_from_name(const char *s)
-{
-    for (unsigned i = 0; s && i < 4; i++) {
-        if (strcmp(s, role_names[i]) == 0)
-            return 1u << i;
-    }
-    return 0;
-}
-
-const struct op *op_find(const char *name, size_t len)
-{
-    for (unsigned i = 0; i < op_table_len; i++) {
-        if (strlen(op_table[i].name) == len && memcmp(op_table[i].name, name, len) == 0)
-            return &op_table[i];
-    }
-    return NULL;
-}
-
 static unsigned args_count(const struct op *op)
 {
     unsigned n = 0;

@@ -10,7 +10,7 @@
 #include "duration.h"
 #include "log.h"
 
-enum cfg_type { CFG_STR, CFG_INT, CFG_DURATION };
+enum cfg_type { CFG_STR, CFG_INT, CFG_DURATION, CFG_BOOL /* on/off, held as 1/0 */ };
 
 struct cfg_param {
     const char *section;
@@ -64,6 +64,7 @@ static const struct cfg_param cfg_params[] = {
     {"auth", "argon2_time", CFG_INT, OFF(argon2_time), "2", 2, 100, false, false},
     {"auth", "argon2_parallelism", CFG_INT, OFF(argon2_parallelism), "1", 1, 64, false, false},
     {"auth", "reauth_window", CFG_DURATION, OFF(reauth_window), "5m", 1, DAY, false, false},
+    {"test", "movable_clock", CFG_BOOL, OFF(test_movable_clock), "off", 0, 1, false, false},
 };
 #define CFG_NPARAMS (sizeof(cfg_params) / sizeof(cfg_params[0]))
 
@@ -142,7 +143,16 @@ static int cfg_assign(struct config *cfg, const struct cfg_param *p, const char 
         return 0;
     }
     int64_t v = 0;
-    if (p->type == CFG_DURATION) {
+    if (p->type == CFG_BOOL) {
+        if (!strcmp(value, "on") || !strcmp(value, "true") || !strcmp(value, "yes") ||
+            !strcmp(value, "1"))
+            v = 1;
+        else if (strcmp(value, "off") && strcmp(value, "false") && strcmp(value, "no") &&
+                 strcmp(value, "0")) {
+            snprintf(err, errlen, "%s.%s: \"%s\" is not on or off", p->section, p->name, value);
+            return -1;
+        }
+    } else if (p->type == CFG_DURATION) {
         if (duration_parse(value, &v) < 0) {
             snprintf(err, errlen, "%s.%s: \"%s\" is not a duration (like 30s, 5m, 12h)", p->section,
                      p->name, value);
@@ -357,6 +367,8 @@ void config_print(const struct config *cfg, FILE *out)
             const char *s = *(char *const *)base;
             fprintf(out, "%s = %s\n", p->name,
                     p->secret ? config_mask_conninfo(s, buf, sizeof(buf)) : s);
+        } else if (p->type == CFG_BOOL) {
+            fprintf(out, "%s = %s\n", p->name, *(const int64_t *)base ? "on" : "off");
         } else if (p->type == CFG_DURATION) {
             fprintf(out, "%s = %s\n", p->name,
                     duration_format(*(const int64_t *)base, buf, sizeof(buf)));

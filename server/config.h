@@ -42,6 +42,8 @@ struct config {
     int64_t argon2_time;
     int64_t argon2_parallelism;
     int64_t reauth_window;
+    /* [test] */
+    int64_t test_movable_clock; /* 1: agency.now() follows agency.test_clock (tests only) */
 };
 
 /* Sets every setting to its default (strings duplicated). */

@@ -13,7 +13,6 @@
 
 #include "config.h"
 #include "dbpool.h"
-#include "dispatch.h"
 #include "log.h"
 #include "tls.h"
 
@@ -29,10 +28,12 @@ static struct conn *conns;
 static unsigned conns_max, conns_open;
 static unsigned *free_slots, free_top;
 static int conn_epfd = -1;
+static const struct conn_upcalls *conn_up;
 static unsigned *dirty_slots, dirty_top; /* connections with output to flush this turn */
 
-int conn_table_init(unsigned max, int epfd)
+int conn_table_init(unsigned max, int epfd, const struct conn_upcalls *up)
 {
+    conn_up = up;
     conns = calloc(max, sizeof(*conns));
     free_slots = calloc(max, sizeof(*free_slots));
     dirty_slots = calloc(max, sizeof(*dirty_slots));
@@ -322,7 +323,7 @@ static void conn_process_frames(struct conn *c, uint64_t now_ms)
         if (st == PROTO_FRAME_TOO_LARGE) {
             log_info("event=frame_too_large conn=%u peer=%s max_frame=%u", c->slot, c->peer,
                      c->max_frame);
-            dispatch_send_error(c, 0, PE_TOO_LARGE, "frame too large", NULL, NULL);
+            conn_up->too_large(c);
             c->close_after_flush = true;
             c->rpos = c->rlen = 0;
             return;
@@ -337,7 +338,7 @@ static void conn_process_frames(struct conn *c, uint64_t now_ms)
         c->rpos += PROTO_HEADER_SIZE + plen;
         c->last_active_ms = now_ms;
         c->requests++;
-        if (dispatch_frame(c, payload, plen, now_ms) == DISPATCH_CLOSE) {
+        if (conn_up->frame(c, payload, plen, now_ms) == CONN_FRAME_CLOSE) {
             c->close_after_flush = true;
             c->rpos = c->rlen = 0;
             return;

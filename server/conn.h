@@ -38,8 +38,24 @@ struct conn {
     struct session_info sess;
 };
 
-/* Allocates the connection table (max connections). 0 or -1. */
-int conn_table_init(unsigned max, int epfd);
+/* What a frame did to its connection (the upward layer's verdict). */
+enum conn_frame_verdict {
+    CONN_FRAME_OK = 0, /* answered or queued: go on reading */
+    CONN_FRAME_CLOSE,  /* answered bad_request for a malformed message: close after flushing */
+};
+
+/* The layer above the connections (the dispatcher), installed by the loop: the connection
+ * layer calls up through these and never names that layer. */
+struct conn_upcalls {
+    /* One whole frame payload of c (the worker queue has room). */
+    enum conn_frame_verdict (*frame)(struct conn *c, const uint8_t *payload, size_t len,
+                                     uint64_t now_ms);
+    /* c announced a frame over its max_frame: answer too_large (c closes after flushing). */
+    void (*too_large)(struct conn *c);
+};
+
+/* Allocates the connection table (max connections) whose frames go to up. 0 or -1. */
+int conn_table_init(unsigned max, int epfd, const struct conn_upcalls *up);
 void conn_table_free(void);
 /* Number of open connections. */
 unsigned conn_count(void);

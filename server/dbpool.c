@@ -103,10 +103,12 @@ static bool timespec_reached(const struct timespec *t)
 
 PGconn *dbpool_connect(const struct config *cfg, char *err, size_t errlen)
 {
-    char options[160];
+    char options[192];
+    /* agency.movable_clock=on lets agency.now() follow agency.test_clock (sql/024): tests only */
     snprintf(options, sizeof(options),
-             "-c statement_timeout=%lld -c TimeZone=UTC -c DateStyle=ISO,YMD",
-             (long long)cfg->statement_timeout * 1000);
+             "-c statement_timeout=%lld -c TimeZone=UTC -c DateStyle=ISO,YMD%s",
+             (long long)cfg->statement_timeout * 1000,
+             cfg->test_movable_clock ? " -c agency.movable_clock=on" : "");
     const char *keys[] = {"dbname", "application_name", "options", "connect_timeout", NULL};
     const char *vals[] = {cfg->db_conninfo, "agencyd", options, "5", NULL};
     PGconn *db = PQconnectdbParams(keys, vals, 1);

@@ -51,6 +51,11 @@ void dispatch_send_error(struct conn *c, uint32_t msgid, enum proto_err code, co
     out_send(&o, c);
 }
 
+void dispatch_too_large(struct conn *c)
+{
+    dispatch_send_error(c, 0, PE_TOO_LARGE, "frame too large", NULL, NULL);
+}
+
 /* One line per answered request: at debug level when it succeeded (a busy server answers
  * thousands a second, and the audit trail already records every change), at info otherwise. */
 static void log_request(const struct conn *c, const char *op, double ms, const char *outcome)
@@ -253,14 +258,14 @@ static void submit_denial(struct conn *c, uint32_t msgid, const struct op *op, m
 }
 
 /* Answers a request the dispatcher refuses without the database; frees zone. */
-static enum dispatch_result refuse(struct conn *c, uint32_t msgid, msgpack_zone *zone,
-                                   const char *opname, enum proto_err code, const char *message,
-                                   const char *field, const char *reason)
+static enum conn_frame_verdict refuse(struct conn *c, uint32_t msgid, msgpack_zone *zone,
+                                      const char *opname, enum proto_err code, const char *message,
+                                      const char *field, const char *reason)
 {
     dispatch_send_error(c, msgid, code, message, field, reason);
     log_request(c, opname, 0.0, proto_err_name(code));
     msgpack_zone_free(zone);
-    return DISPATCH_OK;
+    return CONN_FRAME_OK;
 }
 
 /* The text of the validated argument name of op, or NULL. */
@@ -273,9 +278,9 @@ static const char *loop_arg(const struct op *op, const struct op_args *args, con
     return NULL;
 }
 
-static enum dispatch_result dispatch_loop_op(struct conn *c, const struct op *op,
-                                             const struct op_args *args, uint32_t msgid,
-                                             msgpack_zone *zone)
+static enum conn_frame_verdict dispatch_loop_op(struct conn *c, const struct op *op,
+                                                const struct op_args *args, uint32_t msgid,
+                                                msgpack_zone *zone)
 {
     if (strcmp(op->name, "hello") == 0) {
         char q[160];
@@ -292,7 +297,7 @@ static enum dispatch_result dispatch_loop_op(struct conn *c, const struct op *op
     }
     log_request(c, op->name, 0.0, "ok");
     msgpack_zone_free(zone);
-    return DISPATCH_OK;
+    return CONN_FRAME_OK;
 }
 
 /* hello with a version other than ours answers unsupported_version. */
@@ -303,8 +308,8 @@ static bool hello_version_ok(const struct proto_msg *msg)
     return g != PG_OK || v == PROTO_VERSION;
 }
 
-static enum dispatch_result dispatch_request(struct conn *c, const struct proto_msg *msg,
-                                             msgpack_zone *zone, uint64_t now_ms)
+static enum conn_frame_verdict dispatch_request(struct conn *c, const struct proto_msg *msg,
+                                                msgpack_zone *zone, uint64_t now_ms)
 {
     const struct op *op = op_find(msg->method, msg->method_len);
     const char *name = op ? op->name : "unknown";
@@ -319,13 +324,13 @@ static enum dispatch_result dispatch_request(struct conn *c, const struct proto_
         if (c->sess.must_change_password && !(op->flags & OPF_PW_PENDING)) {
             submit_denial(c, msg->msgid, op, zone, NULL, PE_FORBIDDEN,
                           "change your password first (auth.password)");
-            return DISPATCH_OK;
+            return CONN_FRAME_OK;
         }
         if (!(op->roles & c->sess.role)) {
             char m[128];
             snprintf(m, sizeof(m), "your role may not call %s", op->name);
             submit_denial(c, msg->msgid, op, zone, NULL, PE_FORBIDDEN, m);
-            return DISPATCH_OK;
+            return CONN_FRAME_OK;
         }
     }
     if (strcmp(op->name, "hello") == 0 && !hello_version_ok(msg))
@@ -344,23 +349,23 @@ static enum dispatch_result dispatch_request(struct conn *c, const struct proto_
         log_warn("event=login_rate_limited conn=%u peer=%s", c->slot, c->peer);
         submit_denial(c, msg->msgid, op, zone, &args, PE_RATE_LIMITED,
                       "too many login attempts from your address; wait a minute");
-        return DISPATCH_OK;
+        return CONN_FRAME_OK;
     }
     struct dbjob *job = make_job(c, msg->msgid, op, zone);
     if (!job)
         return refuse(c, msg->msgid, NULL, name, PE_INTERNAL, "out of memory", NULL, NULL);
     job->args = args;
     submit_job(c, job);
-    return DISPATCH_OK;
+    return CONN_FRAME_OK;
 }
 
-enum dispatch_result dispatch_frame(struct conn *c, const uint8_t *payload, size_t len,
-                                    uint64_t now_ms)
+enum conn_frame_verdict dispatch_frame(struct conn *c, const uint8_t *payload, size_t len,
+                                       uint64_t now_ms)
 {
     msgpack_zone *zone = msgpack_zone_new(MSGPACK_ZONE_CHUNK_SIZE);
     if (!zone) {
         dispatch_send_error(c, 0, PE_INTERNAL, "out of memory", NULL, NULL);
-        return DISPATCH_CLOSE;
+        return CONN_FRAME_CLOSE;
     }
     struct proto_msg msg;
     bool known = false;
@@ -380,7 +385,7 @@ enum dispatch_result dispatch_frame(struct conn *c, const uint8_t *payload, size
         dispatch_send_error(c, msgid, e == PE_BAD_REQUEST ? PE_BAD_REQUEST : PE_INTERNAL,
                             why ? why : "malformed message", NULL, NULL);
         msgpack_zone_free(zone);
-        return DISPATCH_CLOSE;
+        return CONN_FRAME_CLOSE;
     }
     return dispatch_request(c, &msg, zone, now_ms);
 }

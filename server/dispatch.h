@@ -10,19 +10,16 @@
 #include "conn.h"
 #include "dbpool.h"
 
-enum dispatch_result {
-    DISPATCH_OK = 0, /* answered or queued */
-    DISPATCH_CLOSE,  /* answered bad_request for a malformed message: close after flushing */
-};
-
 /* Handles one frame payload of c. The caller has checked that the worker queue has room. */
-enum dispatch_result dispatch_frame(struct conn *c, const uint8_t *payload, size_t len,
-                                    uint64_t now_ms);
+enum conn_frame_verdict dispatch_frame(struct conn *c, const uint8_t *payload, size_t len,
+                                       uint64_t now_ms);
 /* Delivers a finished job to its connection (or drops it if the connection is gone);
    takes ownership of job. */
 void dispatch_complete(struct dbjob *job, uint64_t now_ms);
 /* Sends an event (DBJOB_NOTIFY) to every logged-in connection of its user; frees job. */
 void dispatch_notify(struct dbjob *job);
+/* Answers too_large to a frame over c's max_frame (conn_upcalls.too_large). */
+void dispatch_too_large(struct conn *c);
 /* Queues an error answer on c; field/reason only for invalid (may be NULL). */
 void dispatch_send_error(struct conn *c, uint32_t msgid, enum proto_err code, const char *message,
                          const char *field, const char *reason);

@@ -309,7 +309,8 @@ static int loop_setup(const struct config *cfg, int listen_fd)
     e.data.u64 = TOKEN_SIGNAL;
     if (epoll_ctl(lp.epfd, EPOLL_CTL_ADD, lp.sig_fd, &e) < 0)
         return -1;
-    if (conn_table_init((unsigned)cfg->max_connections, lp.epfd) < 0)
+    static const struct conn_upcalls up = {dispatch_frame, dispatch_too_large};
+    if (conn_table_init((unsigned)cfg->max_connections, lp.epfd, &up) < 0)
         return -1;
     ratelimit_configure((unsigned)cfg->login_rate_per_minute, (unsigned)cfg->login_rate_burst);
     return 0;

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "loop.h"
 #include "notify.h"
+#include "op.h"
 #include "password.h"
 #include "sqlapi.h"
 #include "tls.h"
@@ -249,6 +250,10 @@ static int run_server(const struct config *cfg)
     char err[512], q[600];
     if (loop_block_signals() < 0 || check_schema(cfg) < 0)
         return 1;
+    op_table_init(); /* a broken table stops the start here, not at the first request */
+    if (cfg->test_movable_clock)
+        log_warn("event=movable_clock reason=\"test.movable_clock is on: agency.now() follows "
+                 "agency.test_clock; never in production\"");
     if (tls_init(cfg, err, sizeof(err)) < 0) {
         log_error("event=fatal reason=tls error=%s", log_quote(q, sizeof(q), err));
         return 1;

@@ -1,10 +1,10 @@
 /*
  * op.h - the operation table and what a handler sees.
  *
- * One table (ops.c) declares every operation: name, handler, roles, flags, argument
- * schema. The dispatcher (dispatch.c) checks, in this order and for every operation:
- * exists -> allowed in this phase (hello first, login) -> password change pending ->
- * role -> arguments. Only then does a worker run the handler. Handlers never test roles.
+ * One table (optable.c, the rows of every area of server/ops/) declares every operation:
+ * name, handler, roles, flags, argument schema. The dispatcher (dispatch.c) checks, in this order
+ * and for every operation: exists -> allowed in this phase (hello first, login) -> password change
+ * pending -> role -> arguments. Only then does a worker run the handler. Handlers never test roles.
  */
 #ifndef AGENCY_OP_H
 #define AGENCY_OP_H
@@ -154,9 +154,26 @@ struct op {
     const char *summary;         /* one line for help */
 };
 
-/* The table (ops.c). */
-extern const struct op op_table[];
-extern const unsigned op_table_len;
+/* One area's rows of the operation table: each file of server/ops/ that holds an area's
+ * handlers declares them beside the handlers, as OP_AREA(ops_clients, "clients", rows). */
+struct op_area {
+    const char *name;
+    const struct op *rows;
+    unsigned nrows;
+};
+#define OP_AREA(var, area_name, row_array)                                                         \
+    const struct op_area var = {area_name, row_array, sizeof row_array / sizeof row_array[0]}
+
+/* Every area, in the order the table (and meta.operations) lists them: server/ops/areas.c. */
+extern const struct op_area *const op_areas[];
+extern const unsigned op_areas_len;
+
+/* The table: the rows of op_areas concatenated (optable.c). op_table_init() builds it once
+ * (thread-safe, idempotent; op_find calls it too) and stops the program on a broken table:
+ * two rows with one name, a row without a handler that the loop does not answer. */
+void op_table_init(void);
+extern const struct op *op_table;
+extern unsigned op_table_len;
 
 /* Finds an operation by name (len bytes, not NUL-ended); NULL if unknown. */
 const struct op *op_find(const char *name, size_t len);
@@ -169,7 +186,7 @@ const struct op *op_find(const char *name, size_t len);
 bool op_args_validate(const struct op *op, const msgpack_object *map, msgpack_zone *zone,
                       struct op_args *out, char field[64], char reason[128]);
 
-/* ---- handler helpers (args.c / ops.c) ---- */
+/* ---- handler helpers (args.c) ---- */
 
 /* The validated argument called name; absent or unknown name -> a static not-present value. */
 const struct arg_val *op_arg(const struct op_ctx *ctx, const char *name);

@@ -1298,6 +1298,18 @@ long long it_db_ll(const char *sql, int nparams, ...)
     return v;
 }
 
+void it_clock_shift(const char *shift)
+{
+    it_db_ll("INSERT INTO agency.test_clock (shift, set_at) VALUES ($1::interval, now())"
+             " ON CONFLICT (id) DO UPDATE SET shift = excluded.shift, set_at = now()",
+             1, shift);
+}
+
+void it_clock_reset(void)
+{
+    it_clock_shift("0");
+}
+
 const char *it_db_text(char *buf, size_t size, const char *sql, int nparams, ...)
 {
     const char *params[16];

@@ -245,6 +245,12 @@ long long it_audit_count(const char *op, const char *outcomes, const char *usern
 /* Text of the first column of the first row into buf ("" for no rows or NULL); fails the test
  * on a query error. */
 const char *it_db_text(char *buf, size_t size, const char *sql, int nparams, ...);
+/* The movable clock (sql/024, the stack runs agencyd with test.movable_clock = on): from now
+ * on agency.now() reads the real time plus `shift` (a PostgreSQL interval, "4 min 59 s",
+ * "2 days") on every agencyd of the stack's database. it_clock_reset() puts it back to the
+ * real time; a test that moves the clock resets it before it ends. */
+void it_clock_shift(const char *shift);
+void it_clock_reset(void);
 /* Closes the owner connection (tests call it at the end). */
 void it_db_close(void);
 

@@ -1,6 +1,6 @@
 -- activity_log.sql - pgbench script: exactly the statements agencyd runs for one activity.log
 -- (no idempotency key, no occurred_at) with its audit row, in one read-write transaction
--- (server/dbpool_job.c, server/session.c, server/op_activity.c, server/audit.c), in the same
+-- (server/dbpool_job.c, server/session.c, server/ops/activity.c, server/audit.c), in the same
 -- pipeline segments: BEGIN with the begin_request select (one wait), the handler's insert and
 -- select (one wait each), the audit row with COMMIT (one wait).
 -- Variables given with -D by tests/perf/run: sid0, nsess, cmin, cmax, idle, reauth as in

@@ -1,5 +1,5 @@
 -- client_get.sql - pgbench script: exactly the statements agencyd runs for one client.get of a
--- logged-in member of staff (server/dbpool_job.c, server/session.c, server/op_clients.c), in
+-- logged-in member of staff (server/dbpool_job.c, server/session.c, server/ops/clients.c), in
 -- the same pipeline segments: BEGIN READ ONLY with the begin_request select (one wait), then
 -- the handler's select; agencyd sends the COMMIT after it without waiting (its result is read
 -- with the worker's next request), here it ends the second segment (one wait).

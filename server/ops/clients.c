@@ -1,12 +1,12 @@
 /*
- * op_clients.c - one client at a time: client.create (with the duplicate check),
+ * clients.c - one client at a time: client.create (with the duplicate check),
  * client.check_duplicate, client.get, client.update, client.archive. Scope is the database's
  * row-level security: a client outside it is not found.
  */
 #include <stdio.h>
 
 #include "clients.h"
-#include "handlers.h"
+#include "op_schema.h"
 #include "op_util.h"
 
 static const char sql_client_get[] =
@@ -74,7 +74,7 @@ int clients_pack_client(struct op_ctx *ctx, const char *id, bool audit_read)
         return -1;
     if (PQntuples(r) == 0) {
         PQclear(r);
-        return clients_not_found(ctx, "client", id);
+        return opu_not_found(ctx, "client", id);
     }
     const char *notes = finance ? NULL : db_get(r, 0, "confidential_notes");
     if (audit_read && notes && notes[0]) {
@@ -82,17 +82,17 @@ int clients_pack_client(struct op_ctx *ctx, const char *id, bool audit_read)
         snprintf(target, sizeof target, "client:%s", id);
         op_audit(ctx, target, "read confidential notes of client %s", id);
     }
-    clients_pack_row(ctx->pk, r, 0);
+    opu_pack_row(ctx->pk, r, 0);
     PQclear(r);
     return 0;
 }
 
-int op_client_create(struct op_ctx *ctx)
+static int op_client_create(struct op_ctx *ctx)
 {
     char me[24], target[40], overridden[128] = "";
     const char *owner =
         op_has(ctx, "owner_id") ? op_text(ctx, "owner_id") : opu_u64(me, ctx->sess.user_id);
-    if (clients_check_email(ctx) < 0 || clients_check_owner(ctx, "owner_id", owner) < 0)
+    if (opu_check_email(ctx) < 0 || clients_check_owner(ctx, "owner_id", owner) < 0)
         return -1;
     bool force = op_bool(ctx, "force");
     int dup = clients_duplicates(ctx, op_text(ctx, "name"), op_text(ctx, "registration_no"),
@@ -135,23 +135,24 @@ int op_client_create(struct op_ctx *ctx)
     return clients_pack_client(ctx, id, false);
 }
 
-int op_client_check_duplicate(struct op_ctx *ctx)
+static int op_client_check_duplicate(struct op_ctx *ctx)
 {
     int n = clients_duplicates(ctx, op_text(ctx, "name"), op_text(ctx, "registration_no"),
                                CLIENTS_DUP_ANSWER, NULL, 0);
     return n < 0 ? -1 : 0;
 }
 
-int op_client_get(struct op_ctx *ctx)
+static int op_client_get(struct op_ctx *ctx)
 {
     return clients_pack_client(ctx, op_text(ctx, "id"), true);
 }
 
-int op_client_update(struct op_ctx *ctx)
+static int op_client_update(struct op_ctx *ctx)
 {
     const char *id = op_text(ctx, "id");
-    if (clients_check_email(ctx) < 0 || clients_update(ctx, sql_client_update, sql_client_version,
-                                                       "client", update_fields, UPDATE_FIELDS) < 0)
+    if (opu_check_email(ctx) < 0 ||
+        opu_update_versioned(ctx, sql_client_update, sql_client_version, "client", update_fields,
+                             UPDATE_FIELDS) < 0)
         return -1;
     if (op_has(ctx, "confidential_notes")) {
         const char *sp[2] = {id, op_text(ctx, "confidential_notes")};
@@ -160,16 +161,124 @@ int op_client_update(struct op_ctx *ctx)
     }
     static const char *const secret_fields[] = {"confidential_notes"};
     char target[40], detail[300] = "";
-    clients_changed_fields(ctx, update_fields, UPDATE_FIELDS, detail, sizeof detail);
-    clients_changed_fields(ctx, secret_fields, 1, detail, sizeof detail);
+    opu_changed_fields(ctx, update_fields, UPDATE_FIELDS, detail, sizeof detail);
+    opu_changed_fields(ctx, secret_fields, 1, detail, sizeof detail);
     snprintf(target, sizeof target, "client:%s", id);
     op_audit(ctx, target, "changed %s", detail[0] ? detail : "nothing");
     return clients_pack_client(ctx, id, false);
 }
 
-int op_client_archive(struct op_ctx *ctx)
+static int op_client_archive(struct op_ctx *ctx)
 {
-    if (clients_archive(ctx, sql_client_archive, sql_client_version, "client") < 0)
+    if (opu_archive(ctx, sql_client_archive, sql_client_version, "client") < 0)
         return -1;
     return clients_pack_client(ctx, op_text(ctx, "id"), false);
 }
+
+/* ---- the rows of this area in the operation table (optable.c) ---- */
+
+#define ASSIGN_MAX  500 /* clients moved by one client.assign */
+#define IMPORT_ROWS 500 /* rows staged by one client.import_rows */
+
+static const char *const tier_choices[] = {"key", "growth", "standard", NULL};
+static const char *const status_choices[] = {"prospect", "active", "dormant", "lost", NULL};
+
+/* client.create's schema is also the schema of every imported row (clients_import.c). */
+static const struct arg_spec client_create_args[] = {
+    {"name", ARG_STR, true, 1, NAME_MAX_CHARS, NULL},
+    {"legal_name", ARG_STR, false, 0, NAME_MAX_CHARS, NULL},
+    {"registration_no", ARG_STR, false, 0, SHORT_MAX, NULL},
+    {"industry", ARG_STR, false, 0, NAME_MAX_CHARS, NULL},
+    {"tier", ARG_ENUM, false, 0, 0, tier_choices},
+    {"status", ARG_ENUM, false, 0, 0, status_choices},
+    {"owner_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"address", ARG_TEXT, false, 0, ADDRESS_MAX, NULL},
+    {"phone", ARG_STR, false, 0, SHORT_MAX, NULL},
+    {"email", ARG_STR, false, 0, EMAIL_MAX, NULL},
+    {"website", ARG_STR, false, 0, ADDRESS_MAX, NULL},
+    {"notes", ARG_TEXT, false, 0, TEXT_MAX, NULL},
+    {"confidential_notes", ARG_TEXT, false, 0, TEXT_MAX, NULL},
+    {"force", ARG_BOOL, false, 0, 0, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec client_dup_args[] = {
+    {"name", ARG_STR, true, 1, NAME_MAX_CHARS, NULL},
+    {"registration_no", ARG_STR, false, 0, SHORT_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec client_list_args[] = {
+    {"q", ARG_STR, false, 1, NAME_MAX_CHARS, NULL},
+    {"tier", ARG_ENUM, false, 0, 0, tier_choices},
+    {"status", ARG_ENUM, false, 0, 0, status_choices},
+    {"owner_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"team_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"archived", ARG_BOOL, false, 0, 0, NULL},
+    {"limit", ARG_U64, false, 1, LIST_LIMIT_MAX, NULL},
+    {"cursor", ARG_STR, false, 1, CURSOR_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec client_update_args[] = {
+    {"id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"version", ARG_U64, true, 1, VERSION_MAX, NULL},
+    {"name", ARG_STR, false, 1, NAME_MAX_CHARS, NULL},
+    {"legal_name", ARG_STR, false, 0, NAME_MAX_CHARS, NULL},
+    {"registration_no", ARG_STR, false, 0, SHORT_MAX, NULL},
+    {"industry", ARG_STR, false, 0, NAME_MAX_CHARS, NULL},
+    {"tier", ARG_ENUM, false, 0, 0, tier_choices},
+    {"status", ARG_ENUM, false, 0, 0, status_choices},
+    {"address", ARG_TEXT, false, 0, ADDRESS_MAX, NULL},
+    {"phone", ARG_STR, false, 0, SHORT_MAX, NULL},
+    {"email", ARG_STR, false, 0, EMAIL_MAX, NULL},
+    {"website", ARG_STR, false, 0, ADDRESS_MAX, NULL},
+    {"notes", ARG_TEXT, false, 0, TEXT_MAX, NULL},
+    {"confidential_notes", ARG_TEXT, false, 0, TEXT_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec client_assign_args[] = {
+    {"ids", ARG_ID_LIST, true, 1, ASSIGN_MAX, NULL},
+    {"owner_id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"reason", ARG_STR, true, 1, SUMMARY_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec import_rows_args[] = {
+    {"import_id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"rows", ARG_MAP_LIST, true, 1, IMPORT_ROWS, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec import_commit_args[] = {
+    {"import_id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"dry_run", ARG_BOOL, false, 0, 0, NULL},
+    {"skip_bad", ARG_BOOL, false, 0, 0, NULL},
+    END_ARGS,
+};
+
+/* Clients: AE own, manager team, director all, finance reads basics (scope in the database). */
+static const struct op rows[] = {
+    {"client.create", op_client_create, ROLES_STAFF, MUT, client_create_args,
+     "Add a client (answers duplicate with similar clients unless force)"},
+    {"client.check_duplicate", op_client_check_duplicate, ROLES_ALL, 0, client_dup_args,
+     "Find existing clients with a similar name or the same registration number"},
+    {"client.get", op_client_get, ROLES_ALL, 0, op_args_id, "Show one client"},
+    {"client.list", op_client_list, ROLES_ALL, 0, client_list_args,
+     "List or search clients (q: name, legal name, registration number, contact)"},
+    {"client.update", op_client_update, ROLES_STAFF, MUT, client_update_args,
+     "Change a client (send the version you read)"},
+    {"client.assign", op_client_assign, ROLE_MANAGER | ROLE_DIRECTOR, MUT, client_assign_args,
+     "Hand clients over to another owner, with a reason"},
+    {"client.archive", op_client_archive, ROLES_STAFF, MUT, op_args_archive,
+     "Archive a client, with a reason"},
+    {"client.import_begin", op_client_import_begin, ROLES_STAFF, MUT, op_args_none,
+     "Start a client import"},
+    {"client.import_rows", op_client_import_rows, ROLES_STAFF, MUT, import_rows_args,
+     "Check and stage up to 500 rows of a client import"},
+    {"client.import_commit", op_client_import_commit, ROLES_STAFF, MUT, import_commit_args,
+     "Import the staged rows in one transaction (dry_run: only check)"},
+};
+
+OP_AREA(ops_clients, "clients", rows);

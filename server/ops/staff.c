@@ -1,12 +1,13 @@
 /*
- * op_staff.c - staff operations: branches, teams and users. Directors change; everyone reads
+ * staff.c - staff operations: branches, teams and users. Directors change; everyone reads
  * names; managers also see the details of their own team. Row-level security in the
  * database independently allows changes to directors only.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "handlers.h"
+#include "op_schema.h"
+#include "staff.h"
 #include "op_util.h"
 
 #define LIST_LIMIT_DEFAULT 50
@@ -39,7 +40,7 @@ static void pack_branch(struct op_ctx *ctx, const PGresult *r, int i)
     }
 }
 
-int op_branch_list(struct op_ctx *ctx)
+static int op_branch_list(struct op_ctx *ctx)
 {
     PGresult *r = db_exec(ctx, sql_branch_list, 0, NULL);
     if (!r)
@@ -55,7 +56,7 @@ int op_branch_list(struct op_ctx *ctx)
     return 0;
 }
 
-int op_branch_create(struct op_ctx *ctx)
+static int op_branch_create(struct op_ctx *ctx)
 {
     const char *params[4] = {op_text(ctx, "name"), op_text(ctx, "city"), op_text(ctx, "timezone"),
                              op_text(ctx, "allowed_networks")};
@@ -99,7 +100,7 @@ static const char sql_team_get[] =
     " JOIN agency.branches b ON b.id = t.branch_id JOIN agency.users m ON m.id = t.manager_id"
     " WHERE t.id = $1::bigint";
 
-int op_team_list(struct op_ctx *ctx)
+static int op_team_list(struct op_ctx *ctx)
 {
     const char *params[1] = {op_text(ctx, "branch_id")};
     PGresult *r = db_exec(ctx, sql_team_list, 1, params);
@@ -142,7 +143,7 @@ static int team_check_manager(struct op_ctx *ctx, const char *manager_id, const 
     return rc;
 }
 
-int op_team_create(struct op_ctx *ctx)
+static int op_team_create(struct op_ctx *ctx)
 {
     const char *name = op_text(ctx, "name");
     const char *branch = op_text(ctx, "branch_id");
@@ -232,7 +233,7 @@ int op_staff_pack_user(struct op_ctx *ctx, const char *id)
     return 0;
 }
 
-int op_user_list(struct op_ctx *ctx)
+static int op_user_list(struct op_ctx *ctx)
 {
     int limit = op_has(ctx, "limit") ? (int)op_u64(ctx, "limit") : LIST_LIMIT_DEFAULT;
     const char *cursor = op_text(ctx, "cursor");
@@ -257,7 +258,97 @@ int op_user_list(struct op_ctx *ctx)
     return 0;
 }
 
-int op_user_get(struct op_ctx *ctx)
+static int op_user_get(struct op_ctx *ctx)
 {
     return op_staff_pack_user(ctx, op_text(ctx, "id"));
 }
+
+/* ---- the rows of this area in the operation table (optable.c) ---- */
+
+static const char *const role_choices[] = {"ae", "manager", "director", "finance", NULL};
+
+static const struct arg_spec branch_create_args[] = {
+    {"name", ARG_STR, true, 1, NAME_MAX_CHARS, NULL},
+    {"city", ARG_STR, true, 1, NAME_MAX_CHARS, NULL},
+    {"timezone", ARG_STR, true, 1, 64, NULL},
+    {"allowed_networks", ARG_CIDR_LIST, false, 0, NETWORKS_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec team_list_args[] = {
+    {"branch_id", ARG_ID, false, 1, ID_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec team_create_args[] = {
+    {"name", ARG_STR, true, 1, NAME_MAX_CHARS, NULL},
+    {"branch_id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"manager_id", ARG_ID, true, 1, ID_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec user_list_args[] = {
+    {"role", ARG_ENUM, false, 0, 0, role_choices},
+    {"team_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"branch_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"active", ARG_BOOL, false, 0, 0, NULL},
+    {"limit", ARG_U64, false, 1, LIST_LIMIT_MAX, NULL},
+    {"cursor", ARG_STR, false, 1, CURSOR_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec user_create_args[] = {
+    {"username", ARG_STR, true, USERNAME_MIN, USERNAME_MAX, NULL},
+    {"full_name", ARG_STR, true, 1, NAME_MAX_CHARS, NULL},
+    {"email", ARG_STR, true, 3, EMAIL_MAX, NULL},
+    {"role", ARG_ENUM, true, 0, 0, role_choices},
+    {"branch_id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"team_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"password", ARG_SECRET, true, PASSWORD_MIN, PASSWORD_MAX, NULL},
+    {"approval_limit", ARG_U64, false, 0, MONEY_MAX, NULL},
+    {"approval_currency", ARG_STR, false, 3, 3, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec user_update_args[] = {
+    {"id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"version", ARG_U64, true, 1, VERSION_MAX, NULL},
+    {"full_name", ARG_STR, false, 1, NAME_MAX_CHARS, NULL},
+    {"email", ARG_STR, false, 3, EMAIL_MAX, NULL},
+    {"role", ARG_ENUM, false, 0, 0, role_choices},
+    {"branch_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"team_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"approval_limit", ARG_U64, false, 0, MONEY_MAX, NULL},
+    {"approval_currency", ARG_STR, false, 3, 3, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec user_deactivate_args[] = {
+    {"id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"reassign_to", ARG_ID, false, 1, ID_MAX, NULL},
+    END_ARGS,
+};
+
+/* Staff: directors change, everyone reads names. */
+static const struct op rows[] = {
+    {"branch.list", op_branch_list, ROLES_ALL, 0, op_args_none, "List branch offices"},
+    {"branch.create", op_branch_create, ROLE_DIRECTOR, MUT, branch_create_args,
+     "Open a branch office"},
+    {"team.list", op_team_list, ROLES_ALL, 0, team_list_args, "List teams"},
+    {"team.create", op_team_create, ROLE_DIRECTOR, MUT, team_create_args,
+     "Create a team in a branch with its manager"},
+    {"user.list", op_user_list, ROLES_ALL, 0, user_list_args, "List staff"},
+    {"user.get", op_user_get, ROLES_ALL, 0, op_args_id, "Show one member of staff"},
+    {"user.create", op_user_create, ROLE_DIRECTOR, OPF_HASHES | MUT, user_create_args,
+     "Create a staff account"},
+    {"user.update", op_user_update, ROLE_DIRECTOR, MUT, user_update_args,
+     "Change a staff account (send the version you read)"},
+    {"user.deactivate", op_user_deactivate, ROLE_DIRECTOR, MUT, user_deactivate_args,
+     "Deactivate a staff account and end its sessions"},
+    {"user.unlock", op_user_unlock, ROLE_DIRECTOR, MUT, op_args_id,
+     "Clear a lockout after failed logins"},
+    {"user.reset_password", op_user_reset_password, ROLE_DIRECTOR, OPF_HASHES | OPF_AUDITED,
+     op_args_id, "Give a user a one-time password to change at next login"},
+};
+
+OP_AREA(ops_staff, "staff", rows);

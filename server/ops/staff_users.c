@@ -1,17 +1,21 @@
 /*
- * op_staff_users.c - changing staff accounts (directors): user.create, user.update,
+ * staff_users.c - changing staff accounts (directors): user.create, user.update,
  * user.deactivate (handing the leaver's clients over), user.unlock, user.reset_password.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "clients.h"
-#include "handlers.h"
+#include "auth.h"
 #include "op_util.h"
-#include "password.h"
+#include "staff.h"
 
 #define TEMP_PASSWORD_LEN 16
 
+/* The live clients a user owns; the hand-over of all of them (sql/023). */
+static const char sql_clients_owned[] = "SELECT count(*) AS n FROM agency.clients"
+                                        " WHERE owner_id = $1::bigint AND archived_at IS NULL";
+static const char sql_hand_over[] =
+    "SELECT agency.clients_hand_over($1::bigint, $2::bigint, $3) AS n";
 static const char sql_user_insert[] =
     "INSERT INTO agency.users (username, full_name, email, role, branch_id, team_id,"
     " approval_limit, approval_currency, must_change_password)"
@@ -202,7 +206,8 @@ static int check_clients_taken_over(struct op_ctx *ctx, const char *id)
 {
     if (op_has(ctx, "reassign_to"))
         return 0;
-    long n = clients_count_owned(ctx, id);
+    const char *params[1] = {id};
+    long n = opu_one_n(ctx, sql_clients_owned, 1, params, "no such user");
     if (n < 0)
         return -1;
     if (n == 0)
@@ -239,7 +244,8 @@ int op_user_deactivate(struct op_ctx *ctx)
     const char *to = op_text(ctx, "reassign_to");
     char reason[64];
     snprintf(reason, sizeof reason, "hand-over: user %s deactivated", id);
-    long moved = to ? clients_reassign_all(ctx, id, to, reason) : 0;
+    const char *p_hand[3] = {id, to, reason};
+    long moved = to ? opu_one_n(ctx, sql_hand_over, 3, p_hand, "no such user") : 0;
     if (moved < 0)
         return -1;
     long ended = end_sessions(ctx, id, "deactivated");

@@ -1,13 +1,12 @@
 /*
- * op_activity.c - the activity log and follow-ups: activity.log, activity.list,
+ * activity.c - the activity log and follow-ups: activity.log, activity.list,
  * activity.done, agenda. Activities follow their client's scope and finance sees none (row-level
  * security); an activity or client outside the scope is not found.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "clients.h"
-#include "handlers.h"
+#include "op_schema.h"
 #include "op_util.h"
 
 #define ACTIVITY_COLUMNS                                                                           \
@@ -64,7 +63,7 @@ static const char sql_agenda[] =
 /* Packs activity id as the activity operations answer it. */
 static int pack_activity(struct op_ctx *ctx, const char *id)
 {
-    return clients_pack_one(ctx, sql_activity_get, "activity", id);
+    return opu_pack_one(ctx, sql_activity_get, "activity", id);
 }
 
 /* occurred_at, when given, lies between 2000 and a day from now; a due date needs an action. */
@@ -87,7 +86,7 @@ static int check_log_args(struct op_ctx *ctx)
     return why ? op_invalid(ctx, "occurred_at", why) : 0;
 }
 
-int op_activity_log(struct op_ctx *ctx)
+static int op_activity_log(struct op_ctx *ctx)
 {
     const char *client = op_text(ctx, "client_id");
     if (check_log_args(ctx) < 0)
@@ -100,7 +99,7 @@ int op_activity_log(struct op_ctx *ctx)
                              op_text(ctx, "next_action"),
                              op_text(ctx, "next_due")};
     char id[24], target[40];
-    if (clients_insert_under(ctx, sql_activity_insert, 7, params, id) < 0)
+    if (opu_insert_under_client(ctx, sql_activity_insert, 7, params, id) < 0)
         return -1;
     snprintf(target, sizeof target, "activity:%s", id);
     op_audit(ctx, target, "%s logged for client %s%s%s", params[1], client,
@@ -108,16 +107,16 @@ int op_activity_log(struct op_ctx *ctx)
     return pack_activity(ctx, id);
 }
 
-int op_activity_list(struct op_ctx *ctx)
+static int op_activity_list(struct op_ctx *ctx)
 {
     const char *client = op_text(ctx, "client_id");
-    if (client && clients_visible(ctx, client) < 0)
+    if (client && opu_client_visible(ctx, client) < 0)
         return -1;
     char c0[24], lim[24];
-    int ncur = clients_cursor_one(ctx, 'a', c0);
+    int ncur = opu_cursor_one(ctx, 'a', c0);
     if (ncur < 0)
         return -1;
-    int limit = clients_limit(ctx);
+    int limit = opu_limit(ctx);
     const char *params[8] = {client,
                              op_text(ctx, "user_id"),
                              op_text(ctx, "since"),
@@ -129,12 +128,12 @@ int op_activity_list(struct op_ctx *ctx)
     PGresult *r = db_exec(ctx, sql_activity_list, 8, params);
     if (!r)
         return -1;
-    clients_pack_page(ctx->pk, r, limit);
+    opu_pack_keyset_page(ctx->pk, r, limit);
     PQclear(r);
     return 0;
 }
 
-int op_activity_done(struct op_ctx *ctx)
+static int op_activity_done(struct op_ctx *ctx)
 {
     const char *id = op_text(ctx, "id");
     const char *params[1] = {id};
@@ -148,7 +147,7 @@ int op_activity_done(struct op_ctx *ctx)
         bool found = PQntuples(r) > 0, follow_up = found && opu_true(r, 0, "follow_up");
         PQclear(r);
         if (!found)
-            return clients_not_found(ctx, "activity", id);
+            return opu_not_found(ctx, "activity", id);
         if (!follow_up)
             return op_invalid(ctx, "id", "has no follow-up to mark done");
         return op_fail(ctx, PE_CONFLICT, "this follow-up is already done");
@@ -168,10 +167,10 @@ static void pack_section(msgpack_packer *pk, const PGresult *r, const char *sect
     msgpack_pack_array(pk, n);
     for (int i = 0; i < PQntuples(r); i++)
         if (strcmp(db_get(r, i, "_section"), section) == 0)
-            clients_pack_row(pk, r, i);
+            opu_pack_row(pk, r, i);
 }
 
-int op_agenda(struct op_ctx *ctx)
+static int op_agenda(struct op_ctx *ctx)
 {
     char me[24], days[24];
     uint64_t d = op_has(ctx, "days") ? op_u64(ctx, "days") : 7;
@@ -191,3 +190,51 @@ int op_agenda(struct op_ctx *ctx)
     PQclear(r);
     return 0;
 }
+
+/* ---- the rows of this area in the operation table (optable.c) ---- */
+
+#define AGENDA_DAYS 90
+
+static const char *const kind_choices[] = {"call", "email", "meeting", "visit", "note", NULL};
+
+static const struct arg_spec activity_log_args[] = {
+    {"client_id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"kind", ARG_ENUM, true, 0, 0, kind_choices},
+    {"summary", ARG_STR, true, 1, SUMMARY_MAX, NULL},
+    {"details", ARG_TEXT, false, 0, TEXT_MAX, NULL},
+    {"occurred_at", ARG_TIMESTAMP, false, 0, 0, NULL},
+    {"next_action", ARG_STR, false, 0, SUMMARY_MAX, NULL},
+    {"next_due", ARG_DATE, false, 0, 0, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec activity_list_args[] = {
+    {"client_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"user_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"since", ARG_DATE, false, 0, 0, NULL},
+    {"until", ARG_DATE, false, 0, 0, NULL},
+    {"kind", ARG_ENUM, false, 0, 0, kind_choices},
+    {"open", ARG_BOOL, false, 0, 0, NULL},
+    {"limit", ARG_U64, false, 1, LIST_LIMIT_MAX, NULL},
+    {"cursor", ARG_STR, false, 1, CURSOR_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec agenda_args[] = {
+    {"days", ARG_U64, false, 0, AGENDA_DAYS, NULL},
+    {"team", ARG_BOOL, false, 0, 0, NULL},
+    END_ARGS,
+};
+
+/* The activity log and the agenda: the client's scope, never finance. */
+static const struct op rows[] = {
+    {"activity.log", op_activity_log, ROLES_STAFF, MUT, activity_log_args,
+     "Log a call, e-mail, meeting, visit or note, with its follow-up"},
+    {"activity.list", op_activity_list, ROLES_STAFF, 0, activity_list_args,
+     "List logged activities, newest first"},
+    {"activity.done", op_activity_done, ROLES_STAFF, MUT, op_args_id, "Mark a follow-up done"},
+    {"agenda", op_agenda, ROLES_STAFF, 0, agenda_args,
+     "Your overdue and upcoming follow-ups (managers: team: true for the team's)"},
+};
+
+OP_AREA(ops_activity, "activity", rows);

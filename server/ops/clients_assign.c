@@ -1,14 +1,14 @@
 /*
- * op_clients_assign.c - handing clients over: client.assign (managers within their team,
- * directors anywhere, a reason always) and the hand-over of a leaver's clients inside
- * user.deactivate. The owner history is kept by a trigger (sql/010_clients.sql); the new owner
- * is told through a client.assigned event (pg_notify, delivered after COMMIT).
+ * clients_assign.c - handing clients over: client.assign (managers within their team,
+ * directors anywhere, a reason always). The owner history is kept by a trigger
+ * (sql/010_clients.sql); the new owner is told through a client.assigned event
+ * (agency.client_assigned_event, sql/023, delivered after COMMIT). A leaver's clients are
+ * handed over by agency.clients_hand_over (user.deactivate, staff_users.c).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "clients.h"
-#include "handlers.h"
 #include "op_util.h"
 
 /* Most client ids one event lists (a NOTIFY payload stays well under 8000 bytes). */
@@ -23,18 +23,8 @@ static const char sql_missing[] =
 static const char sql_assign_ids[] =
     "UPDATE agency.clients c SET owner_id = $2::bigint, version = c.version + 1"
     " WHERE c.id = ANY ($1::bigint[]) AND c.owner_id <> $2::bigint RETURNING c.id, c.name";
-static const char sql_assign_all[] =
-    "UPDATE agency.clients c SET owner_id = $2::bigint, version = c.version + 1"
-    " WHERE c.owner_id = $1::bigint AND c.archived_at IS NULL RETURNING c.id, c.name";
-static const char sql_count_owned[] =
-    "SELECT count(*) AS n FROM agency.clients WHERE owner_id = $1::bigint AND archived_at IS NULL";
 static const char sql_notify[] =
-    "SELECT pg_notify('agency_events', json_strip_nulls(json_build_object("
-    " 'user_id', $1::bigint, 'kind', 'client.assigned', 'client_ids', $2::bigint[],"
-    " 'count', $3::int, 'client_name', $4::text, 'reason', $5::text,"
-    " 'by', agency.current_user_id(),"
-    " 'by_name', (SELECT u.full_name FROM agency.users u WHERE u.id = agency.current_user_id())"
-    " ))::text) IS NULL AS sent";
+    "SELECT agency.client_assigned_event($1::bigint, $2::bigint[], $3::int, $4, $5)";
 
 /* Sets the reason the owner-history trigger records for this transaction's changes. */
 static int set_reason(struct op_ctx *ctx, const char *reason)
@@ -116,24 +106,4 @@ int op_client_assign(struct op_ctx *ctx)
     msgpack_pack_map(ctx->pk, 1);
     proto_kv_u64(ctx->pk, "assigned", (uint64_t)n);
     return 0;
-}
-
-long clients_count_owned(struct op_ctx *ctx, const char *id)
-{
-    const char *params[1] = {id};
-    return opu_one_n(ctx, sql_count_owned, 1, params, "no such user");
-}
-
-long clients_reassign_all(struct op_ctx *ctx, const char *from, const char *to, const char *reason)
-{
-    if (set_reason(ctx, reason) < 0)
-        return -1;
-    const char *params[2] = {from, to};
-    PGresult *moved = db_exec(ctx, sql_assign_all, 2, params);
-    if (!moved)
-        return -1;
-    long n = PQntuples(moved);
-    int rc = notify_assigned(ctx, to, moved, reason);
-    PQclear(moved);
-    return rc < 0 ? -1 : n;
 }

@@ -1,5 +1,5 @@
 /*
- * op_clients_list.c - client.list: the clients in the caller's scope (row-level security),
+ * clients_list.c - client.list: the clients in the caller's scope (row-level security),
  * filtered, ordered by name or - with q - searched by name, legal name, registration number
  * and contact names in any script and ranked by similarity; keyset paging with opaque cursors.
  */
@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "clients.h"
-#include "handlers.h"
 #include "op_util.h"
 
 /* The columns of a listed client. */
@@ -76,14 +75,14 @@ int op_client_list(struct op_ctx *ctx)
 {
     const char *q = op_text(ctx, "q");
     int64_t cur[2] = {0, 0};
-    int ncur = clients_cursor(ctx, q ? 'q' : 'n', cur);
+    int ncur = opu_cursor(ctx, q ? 'q' : 'n', cur);
     if (ncur < 0 || (q && ncur != 0 && ncur != 2) || (!q && ncur > 1) ||
         (q && ncur == 2 && cur[0] > 1000))
         return ncur < 0 ? -1 : op_invalid(ctx, "cursor", "is not a cursor of this list");
     char qn[1024] = "", qr[1024] = "";
     if (q && normalise_query(ctx, q, qn, qr, sizeof qn) < 0)
         return -1;
-    int limit = clients_limit(ctx);
+    int limit = opu_limit(ctx);
     char c0[24], c1[24], lim[24];
     snprintf(c0, sizeof c0, "%lld", (long long)cur[0]);
     snprintf(c1, sizeof c1, "%lld", (long long)cur[1]);
@@ -102,7 +101,7 @@ int op_client_list(struct op_ctx *ctx)
         q ? db_exec(ctx, sql_list_search, 11, params) : db_exec(ctx, sql_list_by_name, 7, params);
     if (!r)
         return -1;
-    clients_pack_page(ctx->pk, r, limit);
+    opu_pack_keyset_page(ctx->pk, r, limit);
     PQclear(r);
     return 0;
 }

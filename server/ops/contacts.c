@@ -1,12 +1,11 @@
 /*
- * op_contacts.c - people at a client: contact.create, contact.list, contact.update,
+ * contacts.c - people at a client: contact.create, contact.list, contact.update,
  * contact.archive. A contact follows its client's scope (row-level security); a contact or
  * client outside it is not found.
  */
 #include <stdio.h>
 
-#include "clients.h"
-#include "handlers.h"
+#include "op_schema.h"
 #include "op_util.h"
 
 #define CONTACT_COLUMNS                                                                            \
@@ -52,13 +51,13 @@ static const char *const update_fields[] = {"name",  "title",          "phone",
 /* Packs contact id as the contact operations answer it. */
 static int pack_contact(struct op_ctx *ctx, const char *id)
 {
-    return clients_pack_one(ctx, sql_contact_get, "contact", id);
+    return opu_pack_one(ctx, sql_contact_get, "contact", id);
 }
 
-int op_contact_create(struct op_ctx *ctx)
+static int op_contact_create(struct op_ctx *ctx)
 {
     const char *client = op_text(ctx, "client_id");
-    if (clients_check_email(ctx) < 0)
+    if (opu_check_email(ctx) < 0)
         return -1;
     const char *params[7] = {client,
                              op_text(ctx, "name"),
@@ -68,49 +67,96 @@ int op_contact_create(struct op_ctx *ctx)
                              op_text(ctx, "decision_maker"),
                              op_text(ctx, "notes")};
     char id[24], target[40];
-    if (clients_insert_under(ctx, sql_contact_insert, 7, params, id) < 0)
+    if (opu_insert_under_client(ctx, sql_contact_insert, 7, params, id) < 0)
         return -1;
     snprintf(target, sizeof target, "contact:%s", id);
     op_audit(ctx, target, "created for client %s", client);
     return pack_contact(ctx, id);
 }
 
-int op_contact_list(struct op_ctx *ctx)
+static int op_contact_list(struct op_ctx *ctx)
 {
     const char *client = op_text(ctx, "client_id");
-    if (clients_visible(ctx, client) < 0)
+    if (opu_client_visible(ctx, client) < 0)
         return -1;
     char c0[24], lim[24];
-    int ncur = clients_cursor_one(ctx, 'k', c0);
+    int ncur = opu_cursor_one(ctx, 'k', c0);
     if (ncur < 0)
         return -1;
-    int limit = clients_limit(ctx);
+    int limit = opu_limit(ctx);
     const char *params[4] = {client, op_text(ctx, "archived"), ncur ? c0 : NULL,
                              opu_u64(lim, (uint64_t)limit + 1)};
     PGresult *r = db_exec(ctx, sql_contact_list, 4, params);
     if (!r)
         return -1;
-    clients_pack_page(ctx->pk, r, limit);
+    opu_pack_keyset_page(ctx->pk, r, limit);
     PQclear(r);
     return 0;
 }
 
-int op_contact_update(struct op_ctx *ctx)
+static int op_contact_update(struct op_ctx *ctx)
 {
     const char *id = op_text(ctx, "id");
-    if (clients_check_email(ctx) < 0 || clients_update(ctx, sql_contact_update, sql_contact_state,
-                                                       "contact", update_fields, UPDATE_FIELDS) < 0)
+    if (opu_check_email(ctx) < 0 ||
+        opu_update_versioned(ctx, sql_contact_update, sql_contact_state, "contact", update_fields,
+                             UPDATE_FIELDS) < 0)
         return -1;
     char target[40], detail[200] = "";
-    clients_changed_fields(ctx, update_fields, UPDATE_FIELDS, detail, sizeof detail);
+    opu_changed_fields(ctx, update_fields, UPDATE_FIELDS, detail, sizeof detail);
     snprintf(target, sizeof target, "contact:%s", id);
     op_audit(ctx, target, "changed %s", detail[0] ? detail : "nothing");
     return pack_contact(ctx, id);
 }
 
-int op_contact_archive(struct op_ctx *ctx)
+static int op_contact_archive(struct op_ctx *ctx)
 {
-    if (clients_archive(ctx, sql_contact_archive, sql_contact_state, "contact") < 0)
+    if (opu_archive(ctx, sql_contact_archive, sql_contact_state, "contact") < 0)
         return -1;
     return pack_contact(ctx, op_text(ctx, "id"));
 }
+
+/* ---- the rows of this area in the operation table (optable.c) ---- */
+
+static const struct arg_spec contact_create_args[] = {
+    {"client_id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"name", ARG_STR, true, 1, NAME_MAX_CHARS, NULL},
+    {"title", ARG_STR, false, 0, NAME_MAX_CHARS, NULL},
+    {"phone", ARG_STR, false, 0, SHORT_MAX, NULL},
+    {"email", ARG_STR, false, 0, EMAIL_MAX, NULL},
+    {"decision_maker", ARG_BOOL, false, 0, 0, NULL},
+    {"notes", ARG_TEXT, false, 0, TEXT_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec contact_list_args[] = {
+    {"client_id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"archived", ARG_BOOL, false, 0, 0, NULL},
+    {"limit", ARG_U64, false, 1, LIST_LIMIT_MAX, NULL},
+    {"cursor", ARG_STR, false, 1, CURSOR_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec contact_update_args[] = {
+    {"id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"version", ARG_U64, true, 1, VERSION_MAX, NULL},
+    {"name", ARG_STR, false, 1, NAME_MAX_CHARS, NULL},
+    {"title", ARG_STR, false, 0, NAME_MAX_CHARS, NULL},
+    {"phone", ARG_STR, false, 0, SHORT_MAX, NULL},
+    {"email", ARG_STR, false, 0, EMAIL_MAX, NULL},
+    {"decision_maker", ARG_BOOL, false, 0, 0, NULL},
+    {"notes", ARG_TEXT, false, 0, TEXT_MAX, NULL},
+    END_ARGS,
+};
+
+/* Contacts: the client's scope; finance reads contacts only. */
+static const struct op rows[] = {
+    {"contact.create", op_contact_create, ROLES_STAFF, MUT, contact_create_args,
+     "Add a contact person to a client"},
+    {"contact.list", op_contact_list, ROLES_ALL, 0, contact_list_args, "List a client's contacts"},
+    {"contact.update", op_contact_update, ROLES_STAFF, MUT, contact_update_args,
+     "Change a contact (send the version you read)"},
+    {"contact.archive", op_contact_archive, ROLES_STAFF, MUT, op_args_archive,
+     "Archive a contact, with a reason"},
+};
+
+OP_AREA(ops_contacts, "contacts", rows);

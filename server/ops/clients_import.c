@@ -1,5 +1,5 @@
 /*
- * op_import.c - client import in three steps: client.import_begin opens a batch,
+ * clients_import.c - client import in three steps: client.import_begin opens a batch,
  * client.import_rows validates rows (client.create's schema) and stages them with their errors,
  * client.import_commit checks registration numbers and inserts every good row in one
  * transaction (all-or-nothing unless skip_bad; nothing with dry_run).
@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "clients.h"
-#include "handlers.h"
 #include "op_util.h"
 
 /* The client.create fields a row may hold, in the order of sql_rows_insert's $5..$17. */

@@ -1,14 +1,13 @@
 /*
- * op_session.c - authentication and session operations (auth.*). Password hashing runs here,
+ * session.c - authentication and session operations (auth.*). Password hashing runs here,
  * on the database worker, never on the I/O thread.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "handlers.h"
+#include "auth.h"
+#include "op_schema.h"
 #include "op_util.h"
-#include "password.h"
-#include "session.h"
 
 /* ---- SQL ---- */
 
@@ -191,7 +190,7 @@ static const char *login_verdict(const PGresult *u, bool found, bool password_ok
     return "ok";
 }
 
-int op_auth_login(struct op_ctx *ctx)
+static int op_auth_login(struct op_ctx *ctx)
 {
     const char *username = op_text(ctx, "username");
     const char *password = op_text(ctx, "password");
@@ -230,7 +229,7 @@ int op_auth_login(struct op_ctx *ctx)
     return rc;
 }
 
-int op_auth_resume(struct op_ctx *ctx)
+static int op_auth_resume(struct op_ctx *ctx)
 {
     char hash[SESSION_HASH_PARAM], idle[16];
     struct auth_settings st = session_auth_settings();
@@ -264,7 +263,7 @@ int op_auth_resume(struct op_ctx *ctx)
     return 0;
 }
 
-int op_auth_logout(struct op_ctx *ctx)
+static int op_auth_logout(struct op_ctx *ctx)
 {
     char target[40];
     snprintf(target, sizeof target, "session:%llu", (unsigned long long)ctx->sess.session_id);
@@ -277,7 +276,7 @@ int op_auth_logout(struct op_ctx *ctx)
     return 0;
 }
 
-int op_auth_whoami(struct op_ctx *ctx)
+static int op_auth_whoami(struct op_ctx *ctx)
 {
     PGresult *r = db_one(ctx, sql_whoami, 0, NULL, "the session has ended");
     if (!r)
@@ -311,7 +310,7 @@ static int check_own_password(struct op_ctx *ctx, const char *password, const ch
     return op_invalid(ctx, field, "does not match your current password");
 }
 
-int op_auth_password(struct op_ctx *ctx)
+static int op_auth_password(struct op_ctx *ctx)
 {
     const char *old_pw = op_text(ctx, "old_password");
     const char *new_pw = op_text(ctx, "new_password");
@@ -345,7 +344,7 @@ int op_auth_password(struct op_ctx *ctx)
     return 0;
 }
 
-int op_auth_reauth(struct op_ctx *ctx)
+static int op_auth_reauth(struct op_ctx *ctx)
 {
     char target[40];
     snprintf(target, sizeof target, "session:%llu", (unsigned long long)ctx->sess.session_id);
@@ -362,7 +361,7 @@ int op_auth_reauth(struct op_ctx *ctx)
     return 0;
 }
 
-int op_auth_sessions(struct op_ctx *ctx)
+static int op_auth_sessions(struct op_ctx *ctx)
 {
     uint64_t who = op_has(ctx, "user_id") ? op_u64(ctx, "user_id") : ctx->sess.user_id;
     if (who != ctx->sess.user_id && ctx->sess.role != ROLE_DIRECTOR)
@@ -377,7 +376,7 @@ int op_auth_sessions(struct op_ctx *ctx)
     return 0;
 }
 
-int op_auth_revoke(struct op_ctx *ctx)
+static int op_auth_revoke(struct op_ctx *ctx)
 {
     const char *sid = op_text(ctx, "session_id");
     char target[40];
@@ -396,3 +395,75 @@ int op_auth_revoke(struct op_ctx *ctx)
     proto_kv_bool(ctx->pk, "ok", true);
     return 0;
 }
+
+/* ---- the rows of this area in the operation table (optable.c) ---- */
+
+static const struct arg_spec hello_args[] = {
+    {"version", ARG_U64, true, 1, 1000, NULL},
+    {"client", ARG_STR, false, 0, 100, NULL},
+    END_ARGS,
+};
+
+/* Login takes any non-empty password up to the maximum: a short one is just wrong. */
+static const struct arg_spec login_args[] = {
+    {"username", ARG_STR, true, 1, USERNAME_MAX, NULL},
+    {"password", ARG_SECRET, true, 1, PASSWORD_MAX, NULL},
+    {"client", ARG_STR, false, 0, 100, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec resume_args[] = {
+    {"token", ARG_STR, true, 64, 64, NULL},
+    {"client", ARG_STR, false, 0, 100, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec password_args[] = {
+    {"old_password", ARG_SECRET, true, 1, PASSWORD_MAX, NULL},
+    {"new_password", ARG_SECRET, true, PASSWORD_MIN, PASSWORD_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec reauth_args[] = {
+    {"password", ARG_SECRET, true, 1, PASSWORD_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec sessions_args[] = {
+    {"user_id", ARG_ID, false, 1, ID_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec revoke_args[] = {
+    {"session_id", ARG_ID, true, 1, ID_MAX, NULL},
+    END_ARGS,
+};
+
+/* The session: hello, ping and meta.operations (answered by the loop), logging in and out,
+ * sessions. */
+static const struct op rows[] = {
+    {"hello", NULL, ROLES_ALL, LOOP_NO_AUTH, hello_args,
+     "Start a connection: agree on the protocol version (first message)"},
+    {"ping", NULL, ROLES_ALL, LOOP_NO_AUTH, op_args_none, "Check that the server answers"},
+    {"meta.operations", NULL, ROLES_ALL, OPF_LOOP | OPF_PW_PENDING, op_args_none,
+     "List the operations you may call, with their arguments"},
+    {"auth.login", op_auth_login, ROLES_ALL,
+     OPF_HASHES | OPF_NO_AUTH | OPF_PW_PENDING | OPF_AUDITED, login_args,
+     "Log in with user name and password; answers a session token"},
+    {"auth.resume", op_auth_resume, ROLES_ALL, OPF_NO_AUTH | OPF_PW_PENDING | OPF_AUDITED,
+     resume_args, "Continue an existing session on a new connection"},
+    {"auth.logout", op_auth_logout, ROLES_ALL, OPF_PW_PENDING | MUT, op_args_none,
+     "End the current session"},
+    {"auth.whoami", op_auth_whoami, ROLES_ALL, OPF_PW_PENDING, op_args_none,
+     "Show who you are logged in as and the session"},
+    {"auth.password", op_auth_password, ROLES_ALL, OPF_HASHES | OPF_PW_PENDING | MUT, password_args,
+     "Change your password (ends your other sessions)"},
+    {"auth.reauth", op_auth_reauth, ROLES_ALL, OPF_HASHES | MUT, reauth_args,
+     "Confirm your password again before sensitive operations"},
+    {"auth.sessions", op_auth_sessions, ROLES_ALL, 0, sessions_args,
+     "List your sessions (directors: anyone's with user_id)"},
+    {"auth.revoke", op_auth_revoke, ROLES_ALL, MUT, revoke_args,
+     "End one of your sessions (directors: anyone's)"},
+};
+
+OP_AREA(ops_session, "session", rows);

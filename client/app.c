@@ -72,7 +72,8 @@ enum cmd_status app_call_status(const struct app *a, enum conn_status s, const s
         return CMD_FAILED;
     case CONN_CANCELLED: /* not an error: what the person asked for */
         fflush(stdout);
-        printf("%s\n", strcmp(err, "cancelled") == 0 ? "Cancelled; nothing was changed." : err);
+        printf("%s%s\n", a->interactive ? "\n" : "", /* after the terminal's ^C */
+               strcmp(err, "cancelled") == 0 ? "Cancelled; nothing was changed." : err);
         fflush(stdout);
         return CMD_FAILED;
     case CONN_SESSION:

@@ -137,7 +137,19 @@ tl_keys C-c
 tl_wait_for "^Cancelled; nothing was changed\.$"
 tl_keys "whoami" Enter
 tl_wait_for "^user\.username +\| li\.wei$"
-tl_ok "Ctrl-C cancels a form and a choice; the next line is a command"
+# a request the server does not answer: agencyd is held (SIGSTOP) and always let go again
+PID=$(cat "$AGENCY_STACK_DIR/agencyd.pid")
+release() { kill -CONT "$PID" 2>/dev/null || true; }
+trap 'release; tl_cleanup' EXIT
+kill -STOP "$PID"
+tl_keys C-l "client list --limit 2" Enter
+sleep 0.5
+tl_keys C-c
+tl_wait_for "^Cancelled; nothing was changed\.$"
+release
+tl_keys "branch list --columns id,name" Enter
+tl_wait_for "^\(4 rows\)$|^\([0-9]+ rows\)$"
+tl_ok "Ctrl-C cancels a form, a choice and a request; the next line is a command"
 
 # 4. an unquoted name of several words, and \timing, \watch, clear, --help
 tl_keys C-l "client show Display Twin $T Alpha" Enter

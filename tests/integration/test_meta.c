@@ -372,27 +372,11 @@ static void test_each_role_sees_what_it_may_call(void **state)
     }
 }
 
-/* Before login only what works before login is listed, and nothing is named not permitted. */
-static void test_before_login(void **state)
-{
-    (void)state;
-    it_conn *c = it_connect_stack();
-    it_hello(c);
-    it_resp *meta = IT_CALL_OK(c, "meta.operations before login", "meta.operations", "");
-    if (it_get(meta->result, "not_permitted"))
-        it_fail("meta.operations names not permitted operations before login");
-    if (!find_op(it_get(meta->result, "operations"), "auth.login"))
-        it_fail("meta.operations before login does not offer auth.login");
-    it_resp_free(meta);
-    it_close(c);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_announced_limits_are_enforced),
         cmocka_unit_test(test_each_role_sees_what_it_may_call),
-        cmocka_unit_test(test_before_login),
     };
     return cmocka_run_group_tests(tests, NULL, it_teardown);
 }

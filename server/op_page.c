@@ -25,36 +25,72 @@ static bool same_prefix(const char *a, const char *b)
     return la > 0 && la == prefix_len(b) && memcmp(a, b, la) == 0;
 }
 
-void opu_pack_row(msgpack_packer *pk, const PGresult *res, int row)
+/* Whether column c of row is packed: not handler-private, and not NULL when skip_null. */
+static bool col_packed(const PGresult *res, int row, int c, bool skip_null)
+{
+    return PQfname(res, c)[0] != '_' && !(skip_null && PQgetisnull(res, row, c));
+}
+
+/* End of the run of "a.b" columns that starts at c (c + 1 for a plain column), and whether any
+ * of them is packed. */
+static int col_group(const PGresult *res, int row, int c, bool skip_null, bool *any)
+{
+    int end = c + 1, ncols = PQnfields(res);
+    if (prefix_len(PQfname(res, c)) > 0)
+        while (end < ncols && same_prefix(PQfname(res, c), PQfname(res, end)))
+            end++;
+    *any = false;
+    for (int k = c; k < end; k++)
+        *any = *any || col_packed(res, row, k, skip_null);
+    return end;
+}
+
+/* Packs row `row` as opu_pack_row does; with skip_null, leaves out NULL columns (and a nested
+ * map whose columns are all NULL). */
+static void pack_row(msgpack_packer *pk, const PGresult *res, int row, bool skip_null)
 {
     int ncols = PQnfields(res);
     uint32_t keys = 0;
-    for (int c = 0; c < ncols; c++) {
-        const char *name = PQfname(res, c);
-        if (name[0] != '_' && !(c > 0 && same_prefix(PQfname(res, c - 1), name)))
-            keys++;
+    bool any;
+    for (int c = 0; c < ncols;) {
+        int end = col_group(res, row, c, skip_null, &any);
+        keys += any;
+        c = end;
     }
     msgpack_pack_map(pk, keys);
     for (int c = 0; c < ncols;) {
         const char *name = PQfname(res, c);
         size_t pl = prefix_len(name);
-        if (name[0] == '_') {
-            c++;
+        int end = col_group(res, row, c, skip_null, &any);
+        if (!any) {
+            c = end;
         } else if (pl == 0) {
             proto_pack_cstr(pk, name);
             db_pack_value(pk, res, row, c++);
         } else {
-            int end = c + 1;
-            while (end < ncols && same_prefix(name, PQfname(res, end)))
-                end++;
+            uint32_t inner = 0;
+            for (int k = c; k < end; k++)
+                inner += col_packed(res, row, k, skip_null);
             proto_pack_strn(pk, name, pl);
-            msgpack_pack_map(pk, (uint32_t)(end - c));
+            msgpack_pack_map(pk, inner);
             for (; c < end; c++) {
+                if (!col_packed(res, row, c, skip_null))
+                    continue;
                 proto_pack_cstr(pk, PQfname(res, c) + pl + 1);
                 db_pack_value(pk, res, row, c);
             }
         }
     }
+}
+
+void opu_pack_row(msgpack_packer *pk, const PGresult *res, int row)
+{
+    pack_row(pk, res, row, false);
+}
+
+void opu_pack_row_present(msgpack_packer *pk, const PGresult *res, int row)
+{
+    pack_row(pk, res, row, true);
 }
 
 static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -73,6 +73,9 @@ void opu_error_extra_end(struct op_ctx *ctx, msgpack_sbuffer *sb, uint32_t pairs
  * Columns starting with '_' are skipped.
  */
 void opu_pack_row(msgpack_packer *pk, const PGresult *res, int row);
+/* The same, leaving out the columns that are NULL in this row (a nested map too when all of its
+ * columns are). */
+void opu_pack_row_present(msgpack_packer *pk, const PGresult *res, int row);
 
 /*
  * Packs {"items": [first min(limit, rows) rows], "next_cursor": c} where c is nil when res has

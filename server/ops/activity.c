@@ -1,7 +1,8 @@
 /*
  * activity.c - the activity log and follow-ups: activity.log, activity.list,
- * activity.done, agenda. Activities follow their client's scope and finance sees none (row-level
- * security); an activity or client outside the scope is not found.
+ * activity.done (the agenda, which gathers open follow-ups among other things: agenda.c).
+ * Activities follow their client's scope and finance sees none (row-level security); an activity or
+ * client outside the scope is not found.
  */
 #include <stdio.h>
 #include <string.h>
@@ -48,18 +49,6 @@ static const char sql_activity_done[] =
 static const char sql_activity_state[] =
     "SELECT next_action IS NOT NULL AS follow_up, done_at IS NOT NULL AS done"
     " FROM agency.activities WHERE id = $1::bigint";
-/*
- * Open follow-ups due up to $2 days after today, today in the caller's branch time zone:
- * the caller's own ($3 false) or those of the caller and the members of the teams the caller
- * manages ($3 true). section: overdue (before today) or upcoming. agency.agenda() (sql/022)
- * runs the statement as the caller (every policy applies) with a plan kept per connection.
- */
-static const char sql_agenda[] =
-    "SELECT g.section AS _section, g.activity_id, g.client_id, g.client_name, g.kind, g.summary,"
-    " g.next_action, g.next_due, g.owner_id AS \"owner.id\","
-    " g.owner_full_name AS \"owner.full_name\""
-    " FROM agency.agenda($1::bigint, $2::int, $3::boolean) g";
-
 /* Packs activity id as the activity operations answer it. */
 static int pack_activity(struct op_ctx *ctx, const char *id)
 {
@@ -158,42 +147,7 @@ static int op_activity_done(struct op_ctx *ctx)
     return pack_activity(ctx, id);
 }
 
-/* Packs the rows of r whose _section is section as an array. */
-static void pack_section(msgpack_packer *pk, const PGresult *r, const char *section)
-{
-    uint32_t n = 0;
-    for (int i = 0; i < PQntuples(r); i++)
-        n += strcmp(db_get(r, i, "_section"), section) == 0;
-    msgpack_pack_array(pk, n);
-    for (int i = 0; i < PQntuples(r); i++)
-        if (strcmp(db_get(r, i, "_section"), section) == 0)
-            opu_pack_row(pk, r, i);
-}
-
-static int op_agenda(struct op_ctx *ctx)
-{
-    char me[24], days[24];
-    uint64_t d = op_has(ctx, "days") ? op_u64(ctx, "days") : 7;
-    bool team = op_bool(ctx, "team") && ctx->sess.role == ROLE_MANAGER;
-    const char *params[3] = {opu_u64(me, ctx->sess.user_id), opu_u64(days, d),
-                             team ? "true" : "false"};
-    PGresult *r = db_exec(ctx, sql_agenda, 3, params);
-    if (!r)
-        return -1;
-    msgpack_pack_map(ctx->pk, 4);
-    proto_kv_u64(ctx->pk, "days", d);
-    proto_kv_bool(ctx->pk, "team", team);
-    proto_pack_cstr(ctx->pk, "overdue");
-    pack_section(ctx->pk, r, "overdue");
-    proto_pack_cstr(ctx->pk, "upcoming");
-    pack_section(ctx->pk, r, "upcoming");
-    PQclear(r);
-    return 0;
-}
-
 /* ---- the rows of this area in the operation table (optable.c) ---- */
-
-#define AGENDA_DAYS 90
 
 static const char *const kind_choices[] = {"call", "email", "meeting", "visit", "note", NULL};
 
@@ -220,21 +174,13 @@ static const struct arg_spec activity_list_args[] = {
     END_ARGS,
 };
 
-static const struct arg_spec agenda_args[] = {
-    {"days", ARG_U64, false, 0, AGENDA_DAYS, NULL},
-    {"team", ARG_BOOL, false, 0, 0, NULL},
-    END_ARGS,
-};
-
-/* The activity log and the agenda: the client's scope, never finance. */
+/* The activity log: the client's scope, never finance. */
 static const struct op rows[] = {
     {"activity.log", op_activity_log, ROLES_STAFF, MUT, activity_log_args,
      "Log a call, e-mail, meeting, visit or note, with its follow-up"},
     {"activity.list", op_activity_list, ROLES_STAFF, 0, activity_list_args,
      "List logged activities, newest first"},
     {"activity.done", op_activity_done, ROLES_STAFF, MUT, op_args_id, "Mark a follow-up done"},
-    {"agenda", op_agenda, ROLES_STAFF, 0, agenda_args,
-     "Your overdue and upcoming follow-ups (managers: team: true for the team's)"},
 };
 
 OP_AREA(ops_activity, "activity", rows);

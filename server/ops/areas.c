@@ -5,10 +5,11 @@
  */
 #include "op.h"
 
-extern const struct op_area ops_session, ops_staff, ops_clients, ops_contacts, ops_activity;
+extern const struct op_area ops_session, ops_staff, ops_clients, ops_contacts, ops_activity,
+    ops_agenda;
 
 const struct op_area *const op_areas[] = {
-    &ops_session, &ops_staff, &ops_clients, &ops_contacts, &ops_activity,
+    &ops_session, &ops_staff, &ops_clients, &ops_contacts, &ops_activity, &ops_agenda,
 };
 
 const unsigned op_areas_len = sizeof op_areas / sizeof op_areas[0];

@@ -215,6 +215,24 @@ static void test_agenda(void **state)
         it_fail("agenda: the AE sees a teammate's follow-up");
     it_resp_free(r);
 
+    /* the generic item keys (sql/025) beside the follow-up's own */
+    r = IT_CALL_OK(ae, "agenda 7 days", "agenda", "days:u", 7ULL);
+    const msgpack_object *first = &it_get(r->result, "overdue")->via.array.ptr[0];
+    char item[32], due[16];
+    if (!it_str(first, "item", item, sizeof item) || strcmp(item, "follow_up") != 0 ||
+        !it_str(first, "due", due, sizeof due) || !it_get(first, "title") ||
+        !it_get(first, "owner"))
+        it_fail("agenda: a follow-up lacks item, due, title or owner");
+    it_resp_free(r);
+    /* an AE has no team view: team: true answers their own agenda and says team: false */
+    r = IT_CALL_OK(ae, "AE team agenda", "agenda", "days:u team:b", 7ULL, 1);
+    bool team = true;
+    if (!it_bool(r->result, "team", &team) || team)
+        it_fail("agenda {team: true} as an AE answers team: true");
+    if (agenda_has(it_get(r->result, "upcoming"), lsoon, lname, d_soon))
+        it_fail("agenda {team: true}: the AE sees a teammate's follow-up");
+    it_resp_free(r);
+
     r = IT_CALL_OK(ae, "agenda 30 days", "agenda", "days:u", 30ULL);
     if (!agenda_has(it_get(r->result, "upcoming"), later, name, d_later))
         it_fail("agenda {days: 30}: the follow-up due in 20 days is missing");

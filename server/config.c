@@ -40,6 +40,7 @@ static const struct cfg_param cfg_params[] = {
     {"server", "max_in_flight", CFG_INT, OFF(max_in_flight), "32", 1, 4096, false, false},
     {"server", "workers", CFG_INT, OFF(workers), "4", 1, 256, false, false},
     {"server", "queue_size", CFG_INT, OFF(queue_size), "1024", 1, 1000000, false, false},
+    {"server", "sweep_interval", CFG_DURATION, OFF(sweep_interval), "10s", 1, 3600, true, false},
     {"server", "log_level", CFG_STR, OFF(log_level), "info", 0, 0, true, false},
     {"tls", "cert", CFG_STR, OFF(tls_cert), "", 0, 0, true, false},
     {"tls", "key", CFG_STR, OFF(tls_key), "", 0, 0, true, false},

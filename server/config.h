@@ -21,6 +21,7 @@ struct config {
     int64_t max_in_flight;
     int64_t workers;
     int64_t queue_size;
+    int64_t sweep_interval; /* seconds between runs of agency.sweep() */
     char *log_level;
     /* [tls] */
     char *tls_cert;

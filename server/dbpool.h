@@ -13,7 +13,7 @@
 #include "config.h"
 #include "op.h"
 
-enum dbjob_kind { DBJOB_REQUEST = 0, DBJOB_SEAL, DBJOB_NOTIFY };
+enum dbjob_kind { DBJOB_REQUEST = 0, DBJOB_SEAL, DBJOB_SWEEP, DBJOB_NOTIFY };
 
 /* One request for a worker. The I/O thread fills the request part and gives the job away with
    dbpool_submit; it gets it back from dbpool_take_done with the answer filled in. */

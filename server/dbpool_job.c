@@ -330,13 +330,14 @@ fail:
 
 void dbpool_run_job(struct dbworker *w, struct dbjob *job)
 {
-    if (job->kind == DBJOB_SEAL) {
+    if (job->kind == DBJOB_SEAL || job->kind == DBJOB_SWEEP) {
         if (w->db && dbpool_pipe_settle(w) == 0) {
-            long n = audit_seal(w->db);
+            bool seal = job->kind == DBJOB_SEAL;
+            long n = seal ? audit_seal(w->db) : sweep_run(w->db);
             if (n < 0)
                 w->lost = PQstatus(w->db) != CONNECTION_OK;
             else if (n > 0)
-                log_debug("event=audit_sealed rows=%ld", n);
+                log_debug("event=%s rows=%ld", seal ? "audit_sealed" : "swept", n);
         }
         return;
     }

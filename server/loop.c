@@ -1,5 +1,6 @@
 /* agencyd's I/O thread: epoll over the listener, connections, worker completions and signals;
-   connection timers, the audit-seal janitor, TLS reload on SIGHUP and draining on SIGTERM. */
+   connection timers, the janitors (audit sealing, the database's sweeps), TLS reload on SIGHUP
+   and draining on SIGTERM. */
 #include "loop.h"
 
 #include <arpa/inet.h>
@@ -45,8 +46,8 @@ static struct {
     bool listen_paused;
     bool draining;
     uint64_t drain_deadline;
-    bool seal_pending;
-    uint64_t next_tick, next_seal;
+    bool seal_pending, sweep_pending;
+    uint64_t next_tick, next_seal, next_sweep;
 } lp;
 
 static void (*loop_reload)(void);
@@ -172,8 +173,8 @@ static void loop_completions(uint64_t now)
     dbpool_ack();
     struct dbjob *job;
     while ((job = dbpool_take_done()) != NULL) {
-        if (job->kind == DBJOB_SEAL) {
-            lp.seal_pending = false;
+        if (job->kind == DBJOB_SEAL || job->kind == DBJOB_SWEEP) {
+            *(job->kind == DBJOB_SEAL ? &lp.seal_pending : &lp.sweep_pending) = false;
             dbjob_free(job);
             continue;
         }
@@ -224,14 +225,16 @@ static void loop_timers(uint64_t now)
     }
 }
 
-static void loop_seal(uint64_t now)
+/* Queues a janitor job of kind when its time has come and the previous one is done. */
+static void loop_janitor(uint64_t now, enum dbjob_kind kind, uint64_t *next, bool *pending,
+                         uint64_t every_ms)
 {
-    if (now < lp.next_seal || lp.seal_pending || lp.draining)
+    if (now < *next || *pending || lp.draining)
         return;
-    lp.next_seal = now + SEAL_EVERY_MS;
-    struct dbjob *job = dbjob_new(DBJOB_SEAL);
+    *next = now + every_ms;
+    struct dbjob *job = dbjob_new(kind);
     if (job && dbpool_submit(job) == 0)
-        lp.seal_pending = true;
+        *pending = true;
     else
         dbjob_free(job);
 }
@@ -267,7 +270,8 @@ static bool loop_drain_step(uint64_t now)
         if (c && (conn_idle(c) || now >= lp.drain_deadline))
             conn_close(c, now >= lp.drain_deadline ? "drain_timeout" : "draining");
     }
-    return conn_count() == 0 && (!lp.seal_pending || now >= lp.drain_deadline);
+    return conn_count() == 0 &&
+           ((!lp.seal_pending && !lp.sweep_pending) || now >= lp.drain_deadline);
 }
 
 static void loop_signal(uint64_t now)
@@ -358,7 +362,9 @@ int loop_run(const struct config *cfg, int listen_fd)
         if (now >= lp.next_tick) {
             lp.next_tick = now + TICK_MS;
             loop_timers(now);
-            loop_seal(now);
+            loop_janitor(now, DBJOB_SEAL, &lp.next_seal, &lp.seal_pending, SEAL_EVERY_MS);
+            loop_janitor(now, DBJOB_SWEEP, &lp.next_sweep, &lp.sweep_pending,
+                         (uint64_t)config_get()->sweep_interval * 1000u);
             listen_pause(false);
         }
         if (lp.draining && loop_drain_step(now))

@@ -32,6 +32,11 @@ int audit_write(struct op_ctx *ctx, const char *outcome);
  * Returns the number sealed or -1. Called periodically by one worker. */
 long audit_seal(PGconn *db);
 
+/* Runs the database's due sweeps (agency.sweep(), sql/026: SLA escalations, renewal
+ * reminders, whatever the areas registered in agency.sweeps) in its own transaction. Returns
+ * the number of rows they acted on, or -1. Called periodically (server.sweep_interval). */
+long sweep_run(PGconn *db);
+
 /*
  * Applies sql/NNN_*.sql migrations not yet in schema_migrations, in order, each in its
  * own transaction under an advisory lock, connecting as the owner role with conninfo.
@@ -47,7 +52,7 @@ int migrate_check(PGconn *db, const char *dir, char *err, size_t errlen);
  * name and password, in a branch "Head office" it creates when none exists. Connects as
  * the owner role. 0 on success, -1 with a message in err.
  */
-int bootstrap_director(const char *conninfo, const char *username, const char *password,
-                       char *err, size_t errlen);
+int bootstrap_director(const char *conninfo, const char *username, const char *password, char *err,
+                       size_t errlen);
 
 #endif

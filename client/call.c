@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "show.h"
+#include "vocab.h"
 
 enum conn_status call_send(struct app *a, const struct grammar_args *args, struct conn_reply *r,
                            char *err, size_t errlen)
@@ -20,7 +21,32 @@ enum conn_status call_send(struct app *a, const struct grammar_args *args, struc
     enum conn_status s = conn_call(a->conn, op->name, sb.data, sb.size, retry_safe, r, err, errlen);
     memset(sb.data, 0, sb.size); /* may hold a password */
     msgpack_sbuffer_destroy(&sb);
+    if (s == CONN_CANCELLED && op->mutating && r->sent)
+        snprintf(err, errlen,
+                 "Cancelled; the server may still make the change, once (it carries "
+                 "its key): look before you run it again.");
     return s;
+}
+
+/* Replaces the first "op.name" in text by the command's words. */
+static void name_command(const struct app *a, const struct meta_op *op, char *text, size_t len)
+{
+    char command[160], rest[512];
+    char *at = strstr(text, op->name);
+    if (!at)
+        return;
+    vocab_command(a->nouns, op->name, command, sizeof(command));
+    snprintf(rest, sizeof(rest), "%s", at + strlen(op->name));
+    snprintf(at, len - (size_t)(at - text), "%s%s", command, rest);
+}
+
+void call_usage(struct app *a, const struct meta_op *op, const char *why)
+{
+    char command[160], text[512];
+    vocab_command(a->nouns, op->name, command, sizeof(command));
+    vocab_translate(a->nouns, op, why, text, sizeof(text));
+    name_command(a, op, text, sizeof(text));
+    app_errorf(a, "%s (see help %s)", text, command);
 }
 
 enum cmd_status call_parse(struct app *a, const struct meta_op *op, char *const *words, size_t n,
@@ -28,10 +54,26 @@ enum cmd_status call_parse(struct app *a, const struct meta_op *op, char *const 
 {
     char err[512];
     if (grammar_parse(op, words, n, args, err, sizeof(err)) < 0) {
-        app_errorf(a, "%s (see help %.*s)", err, (int)strcspn(op->name, "."), op->name);
+        call_usage(a, op, err);
         return CMD_USAGE;
     }
     return CMD_OK;
+}
+
+int call_missing(const struct app *a, const struct grammar_args *args, char *out, size_t outlen)
+{
+    int missing = 0;
+    size_t off = (size_t)snprintf(out, outlen, "missing ");
+    for (size_t k = 0; k < args->op->nargs && off < outlen; k++) {
+        const struct meta_arg *arg = &args->op->args[k];
+        struct vocab_word w;
+        if (!arg->required || meta_arg_hidden(arg) || grammar_get(args, arg->name))
+            continue;
+        vocab_word(a->nouns, args->op, arg, &w);
+        off += (size_t)snprintf(out + off, outlen - off, "%s%s", missing++ ? ", " : "",
+                                w.positional ? w.placeholder : w.flag);
+    }
+    return missing;
 }
 
 enum cmd_status call_words(struct app *a, const struct meta_op *op, char *const *words, size_t n,
@@ -43,8 +85,8 @@ enum cmd_status call_words(struct app *a, const struct meta_op *op, char *const 
     enum cmd_status st = call_parse(a, op, words, n, &args);
     if (st != CMD_OK)
         return st;
-    if (grammar_missing(&args, missing, sizeof(missing)) > 0) {
-        app_errorf(a, "missing %s (see help %.*s)", missing, (int)strcspn(op->name, "."), op->name);
+    if (call_missing(a, &args, missing, sizeof(missing)) > 0) {
+        call_usage(a, op, missing);
         grammar_args_free(&args);
         return CMD_USAGE;
     }

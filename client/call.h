@@ -34,4 +34,11 @@ enum cmd_status call_simple(struct app *a, const char *method);
 enum cmd_status call_parse(struct app *a, const struct meta_op *op, char *const *words, size_t n,
                            struct grammar_args *args);
 
+/* Prints "<why> (see help COMMAND)" with the operation's name in why said as its command. */
+void call_usage(struct app *a, const struct meta_op *op, const char *why);
+
+/* "missing --name, CLIENT" for the required arguments args lacks, in the command's words, into
+   out; returns how many are missing. */
+int call_missing(const struct app *a, const struct grammar_args *args, char *out, size_t outlen);
+
 #endif

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include <openssl/ssl.h>
@@ -25,6 +26,8 @@ struct conn {
     int timeout_ms;
     void (*notice)(void *ud, const char *msg);
     void *notice_ud;
+    const volatile sig_atomic_t *cancel; /* set: stop waiting (conn_opts) */
+    bool cancelled;                      /* the last wait stopped for it */
 
     SSL_CTX *ctx;
     SSL *ssl;
@@ -33,6 +36,7 @@ struct conn {
     size_t rlen, rcap;
     uint32_t next_msgid;
 
+    char server[64]; /* what hello said the server is ("agencyd/0.1.0") */
     char token[128];
     bool has_token;
     bool closed_idle; /* the server closed the connection while nothing was asked (idle) */

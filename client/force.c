@@ -6,14 +6,19 @@
 
 #include "prompt.h"
 #include "show.h"
-#include "view.h"
 
 void force_print_candidates(const struct app *a, const msgpack_object *error)
 {
     const msgpack_object *c = proto_map_get(error, "candidates");
     if (!c || c->type != MSGPACK_OBJECT_ARRAY || c->via.array.size == 0)
         return;
+    force_show_candidates(a, c, "Similar clients already exist (you may not see all of them).");
+}
+
+void force_show_candidates(const struct app *a, const msgpack_object *c, const char *footer)
+{
     struct render_table *t = render_table_new(4);
+    struct show_opts o = {.format = RENDER_TABLE};
     if (!t)
         return;
     render_table_header(t, 0, "id");
@@ -24,9 +29,9 @@ void force_print_candidates(const struct app *a, const msgpack_object *error)
         const msgpack_object *it = &c->via.array.ptr[i];
         uint64_t pct = 0;
         char text[16];
-        view_cell(t, proto_map_get(it, "id"));
-        view_cell(t, proto_map_get(it, "name"));
-        view_cell(t, proto_map_get(it, "owner_name"));
+        show_cell(t, it, "id", proto_map_get(it, "id"), &o);
+        show_cell(t, it, "name", proto_map_get(it, "name"), &o);
+        show_cell(t, it, "owner_name", proto_map_get(it, "owner_name"), &o);
         if (proto_get_u64(it, "similarity", &pct, 0, 100) == PG_OK) {
             snprintf(text, sizeof(text), "%llu%%", (unsigned long long)pct);
             render_table_add(t, RK_TEXT, text);
@@ -34,7 +39,7 @@ void force_print_candidates(const struct app *a, const msgpack_object *error)
             render_table_add(t, RK_NULL, NULL);
         }
     }
-    render_table_footer(t, "Similar clients already exist (you may not see all of them).");
+    render_table_footer(t, footer);
     struct app plain = *a;
     plain.set.format = RENDER_TABLE;
     plain.set.pager = false;

@@ -12,6 +12,9 @@
    on stdout; nothing when there are none. */
 void force_print_candidates(const struct app *a, const msgpack_object *error);
 
+/* Prints the candidates array c (id, name, owner, similarity %) as a table with footer. */
+void force_show_candidates(const struct app *a, const msgpack_object *c, const char *footer);
+
 /* Looks at the answer (s, *r) to args. When it is "duplicate" and args' operation takes a force
    flag that was not given: prints the error and the candidates, frees *r and asks "Create
    anyway?" at a terminal. Returns 1 when the person said yes (args now carry force: send them

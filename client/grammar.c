@@ -303,24 +303,6 @@ fail:
     return -1;
 }
 
-int grammar_missing(const struct grammar_args *a, char *out, size_t outlen)
-{
-    int missing = 0;
-    size_t off = 0;
-    if (outlen)
-        out[0] = '\0';
-    for (size_t k = 0; k < a->op->nargs; k++) {
-        const struct meta_arg *arg = &a->op->args[k];
-        if (!arg->required || meta_arg_hidden(arg) || grammar_get(a, arg->name))
-            continue;
-        if (off < outlen)
-            off +=
-                (size_t)snprintf(out + off, outlen - off, "%s%s", missing ? ", " : "", arg->name);
-        missing++;
-    }
-    return missing;
-}
-
 void grammar_pack(const struct grammar_args *a, msgpack_packer *pk)
 {
     const struct meta_arg *idem = meta_arg_find(a->op, "idempotency_key");

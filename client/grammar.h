@@ -54,9 +54,6 @@ void grammar_unset(struct grammar_args *a, const char *name);
 const char *grammar_get(const struct grammar_args *a, const char *name);
 void grammar_args_free(struct grammar_args *a);
 
-/* Names the required arguments of op that a has no value for ("full_name, email"); 0 if none. */
-int grammar_missing(const struct grammar_args *a, char *out, size_t outlen);
-
 /* Packs a's values as one MessagePack map, converted by type (ids and numbers as integers,
    booleans, lists as arrays). When the op takes an idempotency_key and none was given, a fresh
    random UUID is added. Values must have passed value_check. */

@@ -7,6 +7,7 @@
 #include "grammar.h"
 #include "noun.h"
 #include "show.h"
+#include "vocab.h"
 
 static const char *const builtin_help[][2] = {
     {"help [NOUN [VERB]]", "Show commands, a noun's verbs, or one command's arguments"},
@@ -14,7 +15,12 @@ static const char *const builtin_help[][2] = {
     {"password", "Change your password (asks without echo)"},
     {"sessions", "List your sessions"},
     {"logout", "End the session and leave"},
-    {"quit", "Leave (also exit or Ctrl-D)"},
+    {"next", "The next page of the list shown last"},
+    {"clear", "Clear the screen"},
+    {"\\x [on|off|auto]", "Expanded display: one block per record (--expanded: this command)"},
+    {"\\timing [on|off]", "Say how long each command took"},
+    {"\\watch [N] [COMMAND]", "Run a command (the last one) every N seconds until Ctrl-C"},
+    {"quit", "Leave (also exit, \\q or Ctrl-D)"},
 };
 
 static const char noun_footer[] =
@@ -25,68 +31,60 @@ static const char noun_footer[] =
    false when noun is not one of them. */
 static bool help_rows(struct app *a, const char *noun, enum cmd_status *st);
 
-/* "user.reset_password" -> "user reset-password". */
-static void command_name(const char *op, char *out, size_t outlen)
+/* Operations the built-ins stand for, or that no one types (shown as the built-in instead). */
+static bool not_typed(const struct app *a, const char *op)
 {
-    snprintf(out, outlen, "%s", op);
-    char *dot = strchr(out, '.');
-    if (dot) {
-        *dot = ' ';
-        for (char *p = dot + 1; *p; p++)
-            if (*p == '_')
-                *p = '-';
-    }
+    static const char *const hidden[] = {"hello",         "meta.operations", "auth.login",
+                                         "auth.resume",   "auth.logout",     "auth.whoami",
+                                         "auth.password", "auth.sessions",   NULL};
+    for (const char *const *h = hidden; *h; h++)
+        if (strcmp(*h, op) == 0)
+            return true;
+    return noun_op_is_step(a->nouns, op);
 }
 
-static const char *placeholder(const struct meta_arg *arg)
+/* One synopsis element into out at *off: "CLIENT", "[--tier standard|growth|key]", "[--team]". */
+static void add_part(char *out, size_t outlen, size_t *off, const struct meta_arg *arg,
+                     const struct vocab_word *w)
 {
-    switch (arg->type) {
-    case MT_ID:
-        return "ID";
-    case MT_U64:
-    case MT_I64:
-        return "N";
-    case MT_DATE:
-        return "YYYY-MM-DD";
-    case MT_ID_LIST:
-        return "ID,...";
-    case MT_CIDR_LIST:
-        return "CIDR,...";
-    default:
-        return "TEXT";
-    }
+    const char *sp = *off ? " " : "";
+    if (*off >= outlen)
+        return;
+    if (w->positional || arg->required)
+        *off += (size_t)snprintf(out + *off, outlen - *off, "%s%s", sp,
+                                 w->positional ? w->placeholder : w->flag + 2);
+    else if (!w->placeholder[0])
+        *off += (size_t)snprintf(out + *off, outlen - *off, "%s[%s]", sp, w->flag);
+    else
+        *off +=
+            (size_t)snprintf(out + *off, outlen - *off, "%s[%s %s]", sp, w->flag, w->placeholder);
 }
 
-void help_synopsis(const struct meta_op *op, char *out, size_t outlen)
+void help_synopsis(const struct app *a, const struct meta_op *op, char *out, size_t outlen)
 {
     size_t off = 0;
     out[0] = '\0';
     for (size_t pass = 0; pass < 2; pass++) {
         for (size_t k = 0; k < op->nargs && off < outlen; k++) {
             const struct meta_arg *arg = &op->args[k];
-            char flag[140], upper[128];
-            if (meta_arg_hidden(arg) || arg->required != (pass == 0))
+            struct vocab_word w;
+            if (meta_arg_hidden(arg) ||
+                (strstr(op->name, ".update") && !strcmp(arg->name, "version")))
                 continue;
-            if (arg->required) { /* positional */
-                snprintf(upper, sizeof(upper), "%s", arg->name);
-                for (char *p = upper; *p; p++)
+            vocab_word(a->nouns, op, arg, &w);
+            bool first = w.positional || arg->required;
+            if (first != (pass == 0))
+                continue;
+            if (arg->required && !w.positional) { /* a required value: positional, upper case */
+                struct vocab_word up = w;
+                snprintf(up.placeholder, sizeof(up.placeholder), "%s", arg->name);
+                for (char *p = up.placeholder; *p; p++)
                     *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-                off += (size_t)snprintf(out + off, outlen - off, "%s%s", off ? " " : "", upper);
+                up.positional = true;
+                add_part(out, outlen, &off, arg, &up);
                 continue;
             }
-            grammar_flag_name(arg->name, flag, sizeof(flag));
-            if (arg->type == MT_BOOL)
-                off += (size_t)snprintf(out + off, outlen - off, "%s[%s]", off ? " " : "", flag);
-            else if (arg->nchoices) {
-                off += (size_t)snprintf(out + off, outlen - off, "%s[%s ", off ? " " : "", flag);
-                for (size_t c = 0; c < arg->nchoices && off < outlen; c++)
-                    off += (size_t)snprintf(out + off, outlen - off, "%s%s", c ? "|" : "",
-                                            arg->choices[c]);
-                if (off < outlen)
-                    off += (size_t)snprintf(out + off, outlen - off, "]");
-            } else
-                off += (size_t)snprintf(out + off, outlen - off, "%s[%s %s]", off ? " " : "", flag,
-                                        placeholder(arg));
+            add_part(out, outlen, &off, arg, &w);
         }
     }
 }
@@ -94,30 +92,33 @@ void help_synopsis(const struct meta_op *op, char *out, size_t outlen)
 static enum cmd_status help_all(struct app *a)
 {
     struct render_table *t = render_table_new(2);
-    char name[160];
+    char name[160], what[512];
     if (!t)
         return CMD_FAILED;
     render_table_header(t, 0, "command");
     render_table_header(t, 1, "description");
+    render_table_whole(t, 0); /* what to type stays whole; the description is cut */
     for (size_t i = 0; i < a->meta.nops; i++) {
         const struct meta_op *op = &a->meta.ops[i];
         const struct noun_verb *v = noun_verb_of_op(a->nouns, op->name);
-        if (strcmp(op->name, "hello") == 0 || noun_op_is_step(a->nouns, op->name))
+        if (not_typed(a, op->name))
             continue;
         /* the full list stays narrow: only commands whose words differ get a short form */
         if (v && v->listed)
             snprintf(name, sizeof(name), "%s", v->listed);
         else
-            command_name(op->name, name, sizeof(name));
+            vocab_command(a->nouns, op->name, name, sizeof(name));
+        const char *said = v && v->listed_what ? v->listed_what : v && v->what ? v->what : NULL;
+        vocab_translate(a->nouns, op, said ? said : op->summary, what, sizeof(what));
         render_table_add(t, RK_TEXT, name);
-        render_table_add(t, RK_TEXT, v && v->listed_what ? v->listed_what : op->summary);
+        render_table_add(t, RK_TEXT, what);
     }
     for (size_t i = 0; i < sizeof(builtin_help) / sizeof(builtin_help[0]); i++) {
         render_table_add(t, RK_TEXT, builtin_help[i][0]);
         render_table_add(t, RK_TEXT, builtin_help[i][1]);
     }
-    render_table_footer(t, "Commands are NOUN VERB [ARGS] [--FLAGS]; add is create, show is get, "
-                           "edit is update. Type help NOUN for arguments, e.g. help user.");
+    render_table_footer(t, "NOUN VERB [ARGS] [--FLAGS]; help NOUN for its commands, --help on any "
+                           "command. Lists take --columns a,b, --all, --format csv|json.");
     enum cmd_status s = show_table(a, t);
     render_table_free(t);
     return s;
@@ -125,10 +126,10 @@ static enum cmd_status help_all(struct app *a)
 
 /* "user get ID": the command with its positional arguments (the version of an update is
    read by the client itself). */
-static void usage_line(const struct meta_op *op, char *out, size_t outlen)
+static void usage_line(const struct app *a, const struct meta_op *op, char *out, size_t outlen)
 {
     size_t off;
-    command_name(op->name, out, outlen);
+    vocab_command(a->nouns, op->name, out, outlen);
     off = strlen(out);
     bool update = strstr(op->name, ".update") != NULL;
     for (size_t k = 0; k < op->nargs && off < outlen; k++) {
@@ -154,15 +155,18 @@ static enum cmd_status help_noun(struct app *a, const char *noun)
         return CMD_FAILED;
     render_table_header(t, 0, "command");
     render_table_header(t, 1, "description");
+    render_table_whole(t, 0); /* what to type stays whole; the description is cut */
     for (size_t i = 0; i < a->meta.nops; i++) {
         const struct meta_op *op = &a->meta.ops[i];
         if (strncmp(op->name, noun, nl) != 0 || (op->name[nl] != '.' && op->name[nl] != '\0'))
             continue;
+        char what[512];
         if (rows == 0)
-            command_name(op->name, first, sizeof(first));
-        usage_line(op, name, sizeof(name));
+            vocab_command(a->nouns, op->name, first, sizeof(first));
+        usage_line(a, op, name, sizeof(name));
+        vocab_translate(a->nouns, op, op->summary, what, sizeof(what));
         render_table_add(t, RK_TEXT, name);
-        render_table_add(t, RK_TEXT, op->summary);
+        render_table_add(t, RK_TEXT, what);
         rows++;
     }
     enum cmd_status s = CMD_USAGE;
@@ -195,13 +199,19 @@ static void limits_text(const struct meta_arg *arg, char *out, size_t outlen)
 
 static enum cmd_status help_op(struct app *a, const struct meta_op *op)
 {
+    const struct noun_verb *row = vocab_row(a->nouns, op->name);
     struct render_table *t = render_table_new(4);
-    char flag[140], lim[512], syn[1024], name[160];
+    char lim[512], syn[1024], name[160], what[512];
     if (!t)
         return CMD_FAILED;
-    command_name(op->name, name, sizeof(name));
-    help_synopsis(op, syn, sizeof(syn));
-    printf("%s %s\n  %s\n\n", name, syn, op->summary);
+    vocab_command(a->nouns, op->name, name, sizeof(name));
+    help_synopsis(a, op, syn, sizeof(syn));
+    vocab_translate(a->nouns, op, row && row->what ? row->what : op->summary, what, sizeof(what));
+    if (row && row->usage)
+        printf("%s\n  %s\n\n", row->usage, what);
+    else
+        printf("%s %s\n  %s\n\n", name, syn, what);
+    render_table_whole(t, 0);
     render_table_header(t, 0, "argument");
     render_table_header(t, 1, "type");
     render_table_header(t, 2, "required");
@@ -209,12 +219,16 @@ static enum cmd_status help_op(struct app *a, const struct meta_op *op)
     render_table_footer(t, NULL);
     for (size_t k = 0; k < op->nargs; k++) {
         const struct meta_arg *arg = &op->args[k];
-        if (meta_arg_hidden(arg))
+        struct vocab_word w;
+        if (meta_arg_hidden(arg) || (strstr(op->name, ".update") && !strcmp(arg->name, "version")))
             continue;
-        grammar_flag_name(arg->name, flag, sizeof(flag));
+        vocab_word(a->nouns, op, arg, &w);
         limits_text(arg, lim, sizeof(lim));
-        render_table_add(t, RK_TEXT, flag);
-        render_table_add(t, RK_TEXT, meta_type_name(arg->type));
+        if (w.conv != NOUN_AS_TYPED && !lim[0])
+            snprintf(lim, sizeof(lim), "a name or an id");
+        render_table_add(t, RK_TEXT, w.positional ? w.placeholder : w.flag);
+        render_table_add(t, RK_TEXT,
+                         w.conv != NOUN_AS_TYPED ? w.placeholder + 0 : meta_type_name(arg->type));
         render_table_add(t, RK_TEXT, arg->required ? "yes" : "no");
         render_table_add(t, RK_TEXT, lim);
     }
@@ -261,15 +275,18 @@ static bool help_rows(struct app *a, const char *name, enum cmd_status *st)
     }
     render_table_header(t, 0, "command");
     render_table_header(t, 1, "description");
+    render_table_whole(t, 0); /* what to type stays whole; the description is cut */
     for (const struct noun_verb *v = noun->verbs; v->op; v++) {
         const struct meta_op *op = meta_find(&a->meta, v->op);
         char usage[300];
         if (!op)
             continue;
+        char what[512];
         if (!v->usage)
-            usage_line(op, usage, sizeof(usage));
+            usage_line(a, op, usage, sizeof(usage));
+        vocab_translate(a->nouns, op, v->what ? v->what : op->summary, what, sizeof(what));
         render_table_add(t, RK_TEXT, v->usage ? v->usage : usage);
-        render_table_add(t, RK_TEXT, v->what ? v->what : op->summary);
+        render_table_add(t, RK_TEXT, what);
         rows++;
     }
     for (size_t i = 0; i < a->meta.nops; i++) {
@@ -278,9 +295,11 @@ static bool help_rows(struct app *a, const char *name, enum cmd_status *st)
         if (strncmp(op->name, name, nl) != 0 || op->name[nl] != '.' ||
             noun_verb_of_op(a->nouns, op->name) || noun_op_is_step(a->nouns, op->name))
             continue;
-        usage_line(op, usage, sizeof(usage));
+        char what[512];
+        usage_line(a, op, usage, sizeof(usage));
+        vocab_translate(a->nouns, op, op->summary, what, sizeof(what));
         render_table_add(t, RK_TEXT, usage);
-        render_table_add(t, RK_TEXT, op->summary);
+        render_table_add(t, RK_TEXT, what);
         rows++;
     }
     if (rows == 0) {

@@ -9,8 +9,10 @@
 #include "app.h"
 #include "cmd/nouns.h"
 #include "commands.h"
+#include "interrupt.h"
 #include "login.h"
 #include "mainloop.h"
+#include "page.h"
 
 static void print_notice(void *ud, const char *msg)
 {
@@ -76,7 +78,8 @@ int main(int argc, char **argv)
                            .ca = a.set.ca,
                            .cert = a.set.cert,
                            .key = a.set.key,
-                           .notice = print_notice};
+                           .notice = print_notice,
+                           .cancel = interrupt_flag()};
     a.conn = conn_new(&co, err, sizeof(err));
     int status = CMD_CONN;
     if (!a.conn)
@@ -89,6 +92,7 @@ int main(int argc, char **argv)
         end_session(&a);
         conn_free(a.conn);
     }
+    page_forget(&a);
     meta_free(&a.meta);
     settings_free(&a.set);
     return status;

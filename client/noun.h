@@ -8,14 +8,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "app.h"
+#include "status.h"
 
 /* What a typed word names, and so how it becomes the argument's value. */
 enum noun_conv {
     NOUN_AS_TYPED = 0, /* the value as typed (checked against the argument's schema) */
     NOUN_USER,         /* an id, a user name, a full name or "me": the user's id */
     NOUN_TEAM,         /* an id or a team name: the team's id */
-    NOUN_CLIENT        /* an id or a client name (searched, chosen): the client's id */
+    NOUN_CLIENT,       /* an id or a client name (searched, chosen): the client's id */
+    NOUN_BRANCH        /* an id or a branch name: the branch's id */
 };
 
 /* A flag as typed and the argument it fills: {"owner", "owner_id", NOUN_USER} makes
@@ -35,6 +36,7 @@ enum noun_pos {
 };
 
 struct verb_call; /* a verb being run: verb.h */
+struct show_col;  /* show.h */
 typedef enum cmd_status (*noun_fn)(struct verb_call *c);
 
 struct noun_verb {
@@ -48,6 +50,9 @@ struct noun_verb {
     const char *lead;      /* a noun used alone: the argument its first word is ("kind") */
     noun_fn run;           /* NULL: the generic path (verb_rewrite, then verb_finish) */
     bool always;           /* run even when the server does not offer op (run says so itself) */
+    const struct show_col
+        *cols; /* its list's columns, in table order (show.h); NULL: the answer's */
+    size_t ncols;
     /* help */
     const char *usage;       /* "client show CLIENT"; NULL: made from the schema */
     const char *what;        /* one line; NULL: the operation's summary */

@@ -8,6 +8,7 @@
 #include "call.h"
 #include "force.h"
 #include "forms.h"
+#include "page.h"
 #include "session.h"
 #include "show.h"
 
@@ -67,8 +68,7 @@ static enum cmd_status edit(struct app *a, struct grammar_args *args)
     snprintf(get, sizeof(get), "%.*s.get", (int)strcspn(args->op->name, "."), args->op->name);
     bool ask_all = args->n <= 1;
     if (ask_all && !a->interactive) {
-        app_errorf(a, "nothing to change (give --flags; see help %.*s)",
-                   (int)strcspn(args->op->name, "."), args->op->name);
+        call_usage(a, args->op, "nothing to change: give the --flags to change");
         return CMD_USAGE;
     }
     if (!grammar_get(args, "version") || ask_all) {
@@ -93,7 +93,9 @@ static enum cmd_status send_with_force(struct app *a, struct grammar_args *args)
     if (offer > 0)
         s = call_send(a, args, &r, err, sizeof(err));
     enum cmd_status st = app_call_status(a, s, &r, err);
-    if (st == CMD_OK)
+    if (st == CMD_OK && page_op_pages(args->op))
+        st = page_show(a, args, r.result);
+    else if (st == CMD_OK)
         st = show_result(a, r.result);
     conn_reply_free(&r);
     return st;
@@ -122,17 +124,22 @@ enum cmd_status run_op(struct app *a, const struct meta_op *op, char *const *wor
         grammar_args_free(&args);
         return st;
     }
-    if (grammar_missing(&args, missing, sizeof(missing)) > 0) {
+    if (call_missing(a, &args, missing, sizeof(missing)) > 0) {
         if (a->interactive && op->mutating) {
             st = forms_run(a, &args, false);
             grammar_args_free(&args);
             return st;
         }
-        app_errorf(a, "missing %s (see help %.*s)", missing, (int)strcspn(op->name, "."), op->name);
+        call_usage(a, op, missing);
         grammar_args_free(&args);
         return CMD_USAGE;
     }
-    st = send_with_force(a, &args);
+    if (a->cmd.all && !page_op_pages(op)) {
+        app_errorf(a, "--all: %s answers in one piece already", op->name);
+        st = CMD_USAGE;
+    } else {
+        st = a->cmd.all ? page_all(a, &args) : send_with_force(a, &args);
+    }
     grammar_args_free(&args);
     return st;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "page.h"
 #include "prompt.h"
 
 enum cmd_status session_load_meta(struct app *a)
@@ -13,6 +14,7 @@ enum cmd_status session_load_meta(struct app *a)
     char err[256];
     enum conn_status s = conn_call(a->conn, "meta.operations", NULL, 0, true, &r, err, sizeof(err));
     enum cmd_status st = app_call_status(a, s, &r, err);
+    page_forget(a); /* its operation belongs to the catalogue being replaced */
     if (st == CMD_OK && meta_load(&a->meta, r.result) < 0) {
         app_errorf(a, "the server's operation list could not be read");
         st = CMD_CONN;

@@ -15,9 +15,9 @@
 struct verb_call {
     struct app *a;
     const struct noun *noun;
-    const struct noun_verb *verb;
-    const struct meta_op *op; /* the verb's operation (NULL only for an "always" verb) */
-    char *const *in;          /* the words after the verb, as typed */
+    const struct noun_verb *verb; /* NULL: an operation typed by its name */
+    const struct meta_op *op;     /* the verb's operation (NULL only for an "always" verb) */
+    char *const *in;              /* the words after the verb, as typed */
     size_t nin;
     char **v; /* the words for run_op: rewritten flags, then positionals (malloc'd) */
     size_t n;
@@ -29,6 +29,17 @@ struct verb_call {
 /* Runs w[0..n) when w[0] is a noun of a->nouns and what follows one of its verbs whose
    operation the server offers (*handled = true); otherwise *handled = false. */
 enum cmd_status verb_run(struct app *a, char *const *w, size_t n, bool *handled);
+
+/* Runs op, typed by its own name (w after "noun verb"), the generic way with the flags of the
+   vocabulary (vocab.h): "user list --branch Milano". */
+enum cmd_status verb_run_op(struct app *a, const struct meta_op *op, char *const *w, size_t n);
+
+/* Says "X: not available to the ROLE role" when w names a command whose operation the server
+   lists as not for the caller's role (meta.operations' not_permitted). True when said. */
+bool verb_refused(struct app *a, char *const *w, size_t n);
+
+/* The positional words joined by blanks (malloc'd), or NULL when out of memory. */
+char *verb_joined(const struct verb_call *c);
 
 /* Reads c->in: flags of the verb's table are renamed and their values converted (a bad value
    is named as typed), other flags are copied with their values into c->v, positional words are
@@ -43,8 +54,5 @@ enum cmd_status verb_finish(struct verb_call *c);
 int verb_push(struct verb_call *c, const char *word);
 /* Appends flag (when not NULL) and id. 0 or -1. */
 int verb_push_id(struct verb_call *c, const char *flag, uint64_t id);
-
-/* Turns text into an id as conv says (resolve.h); CMD_OK with *id, or the status printed. */
-enum cmd_status verb_convert(struct app *a, enum noun_conv conv, const char *text, uint64_t *id);
 
 #endif

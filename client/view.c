@@ -16,44 +16,18 @@ const msgpack_object *view_items_of(const msgpack_object *result)
     return items && items->type == MSGPACK_OBJECT_ARRAY ? items : NULL;
 }
 
-void view_cell(struct render_table *t, const msgpack_object *v)
+/* The section's table: exactly its columns (titles in tables, fields in CSV). */
+static struct render_table *section_table(const struct app *a, struct render_table *t,
+                                          const struct view_section *s, const msgpack_object *items,
+                                          const char *lead)
 {
-    enum render_kind kind;
-    if (v && v->type == MSGPACK_OBJECT_MAP) {
-        const msgpack_object *name = proto_map_get(v, "full_name");
-        if (!name)
-            name = proto_map_get(v, "name");
-        if (name)
-            v = name;
-    }
-    char *text = v ? show_value(v, &kind) : NULL;
-    if (!v)
-        kind = RK_NULL;
-    render_table_add(t, kind, text);
-    free(text);
-}
-
-struct render_table *view_items(struct render_table *t, const msgpack_object *items,
-                                const struct view_col *cols, size_t ncols, const char *lead)
-{
-    size_t off = lead ? 1 : 0;
-    if (!t) {
-        t = render_table_new(ncols + off);
-        if (!t)
-            return NULL;
-        if (lead)
-            render_table_header(t, 0, "section");
-        for (size_t c = 0; c < ncols; c++)
-            render_table_header(t, c + off, cols[c].header);
-    }
-    for (uint32_t i = 0; items && i < items->via.array.size; i++) {
-        const msgpack_object *it = &items->via.array.ptr[i];
-        if (lead)
-            render_table_add(t, RK_TEXT, lead);
-        for (size_t c = 0; c < ncols; c++)
-            view_cell(t, proto_map_get(it, cols[c].field));
-    }
-    return t;
+    struct show_opts o = show_opts_of(a);
+    o.cols = s->cols;
+    o.ncols = s->ncols;
+    o.only = true;
+    o.select = NULL;
+    o.lead = lead;
+    return show_list(t, items, &o);
 }
 
 /* Prints one titled section of a table-format view: the title, then the table or "(none)". */
@@ -61,7 +35,7 @@ static enum cmd_status print_section(const struct app *a, const struct view_sect
                                      const msgpack_object *items)
 {
     char title[160];
-    struct render_table *t = view_items(NULL, items, s->cols, s->ncols, NULL);
+    struct render_table *t = section_table(a, NULL, s, items, NULL);
     if (!t)
         return CMD_FAILED;
     if (s->count)
@@ -138,7 +112,7 @@ enum cmd_status view_lists(struct app *a, const msgpack_object *result,
         if (items && items->type != MSGPACK_OBJECT_ARRAY)
             items = NULL;
         if (a->set.format == RENDER_CSV) {
-            struct render_table *t = view_items(csv, items, s->cols, s->ncols, s->key);
+            struct render_table *t = section_table(a, csv, s, items, s->key);
             if (!t)
                 st = CMD_FAILED;
             else

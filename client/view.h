@@ -1,6 +1,6 @@
-/* view.h - answers shown as more than one table: chosen columns of a list, a record with the
-   lists that belong to it (a client with its contacts and activities, an invoice with its
-   lines and payments), and several titled lists of one answer (the agenda). */
+/* view.h - answers shown as more than one table: a record with the lists that belong to it (a
+   client with its contacts and activities, an invoice with its lines and payments), and several
+   titled lists of one answer (the agenda). */
 #ifndef AGENCY_VIEW_H
 #define AGENCY_VIEW_H
 
@@ -12,12 +12,7 @@
 
 #include "app.h"
 #include "render.h"
-
-/* One column: the item's field and its title. */
-struct view_col {
-    const char *field;
-    const char *header;
-};
+#include "show.h"
 
 /* A titled list of a view. */
 struct view_section {
@@ -26,7 +21,7 @@ struct view_section {
     const char *op;    /* view_record: the list operation called with {arg: the record's id} */
     const char *arg;   /* "client_id" */
     uint64_t limit;    /* items asked for; 0: the server's default */
-    const struct view_col *cols;
+    const struct show_col *cols;
     size_t ncols;
     bool count;
 };
@@ -42,16 +37,6 @@ struct view_record {
 /* The items array of a list answer ({items: [...]}, or the answer when it is an array); NULL
    when there is none. */
 const msgpack_object *view_items_of(const msgpack_object *result);
-
-/* Appends one cell for v (NULL: no value): a nested map shows its full_name or name, anything
-   else its text (show_value). */
-void view_cell(struct render_table *t, const msgpack_object *v);
-
-/* A table of the columns cols of items (an array of maps, or NULL for none). lead, when not
-   NULL, is a first column "section" holding lead on every row. Appends rows to t when t is
-   given (then its columns must match). NULL when out of memory. */
-struct render_table *view_items(struct render_table *t, const msgpack_object *items,
-                                const struct view_col *cols, size_t ncols, const char *lead);
 
 /* Reads record id with v->get and each section whose operation the server offers; prints the
    record, then each section as a titled table (table format; CSV shows the record only), or

@@ -55,6 +55,11 @@ static const struct noun_verb log_verbs[] = {
 
 const struct noun cmd_log = {.name = "log", .verbs = log_verbs};
 
+static const struct show_col list_cols[] = {
+    {"id", NULL, 1},          {"occurred_at", NULL, 2}, {"client_name", NULL, 1},
+    {"kind", NULL, 2},        {"summary", NULL, 1},     {"user", NULL, 2},
+    {"next_action", NULL, 2}, {"next_due", NULL, 2},    {"done_at", NULL, 3}};
+
 /* activity list [CLIENT] [--since --until --user USER ...] */
 static enum cmd_status activity_list(struct verb_call *c)
 {
@@ -75,6 +80,8 @@ static const struct noun_verb activity_verbs[] = {
      .first = NOUN_CLIENT,
      .first_arg = "client_id",
      .run = activity_list,
+     .cols = list_cols,
+     .ncols = CMD_LEN(list_cols),
      .usage = "activity list [CLIENT] [--since DATE] [--until DATE] [--user USER]",
      .what = "Activities you may see, newest first"},
     {.words = "done",

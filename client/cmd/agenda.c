@@ -3,9 +3,9 @@
 #include "cmd.h"
 #include "nouns.h"
 
-static const struct view_col agenda_cols[] = {
-    {"next_due", "due"},        {"next_action", "next action"}, {"client_name", "client"},
-    {"client_id", "client id"}, {"activity_id", "activity"},    {"owner", "owner"}};
+static const struct show_col agenda_cols[] = {
+    {"next_due", "due", 1},        {"next_action", "next action", 1}, {"client_name", "client", 1},
+    {"client_id", "client id", 3}, {"activity_id", "activity", 2},    {"owner", "owner", 2}};
 
 static const struct view_section agenda_sections[] = {
     {.title = "Overdue",

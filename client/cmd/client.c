@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "force.h"
 #include "forms.h"
 #include "import.h"
 #include "nouns.h"
@@ -16,12 +17,22 @@ static const struct noun_flag client_flags[] = {{"owner", "owner_id", NOUN_USER}
                                                 {"to", "owner_id", NOUN_USER},
                                                 {NULL, NULL, NOUN_AS_TYPED}};
 
-static const struct view_col contact_cols[] = {
-    {"id", "id"},       {"name", "name"},   {"title", "title"},
-    {"phone", "phone"}, {"email", "email"}, {"decision_maker", "decision maker"}};
-static const struct view_col activity_cols[] = {
-    {"id", "id"},   {"occurred_at", "when"},        {"kind", "kind"},    {"summary", "summary"},
-    {"user", "by"}, {"next_action", "next action"}, {"next_due", "due"}, {"done_at", "done"}};
+static const struct noun_flag assign_flags[] = {
+    {"to", "owner_id", NOUN_USER}, {"owner", "owner_id", NOUN_USER}, {NULL, NULL, NOUN_AS_TYPED}};
+
+static const struct show_col contact_cols[] = {
+    {"id", "id", 1},       {"name", "name", 1},   {"title", "title", 2},
+    {"phone", "phone", 2}, {"email", "email", 2}, {"decision_maker", "decision maker", 3}};
+static const struct show_col activity_cols[] = {
+    {"id", "id", 1},           {"occurred_at", "when", 1}, {"kind", "kind", 2},
+    {"summary", "summary", 1}, {"user", "by", 2},          {"next_action", "next action", 2},
+    {"next_due", "due", 2},    {"done_at", "done", 3}};
+
+/* client list: who and what first; the legal name, registration number and bookkeeping go
+   first when the terminal is narrow. */
+static const struct show_col list_cols[] = {{"id", NULL, 1},     {"name", NULL, 1},
+                                            {"owner", NULL, 2},  {"tier", NULL, 2},
+                                            {"status", NULL, 2}, {"industry", NULL, 3}};
 
 static const struct view_section client_sections[] = {
     {.title = "Contacts",
@@ -51,11 +62,13 @@ static enum cmd_status client_show(struct verb_call *c)
     enum cmd_status st = verb_rewrite(c);
     if (st != CMD_OK)
         return st;
-    if (c->npos != 1 || c->n) {
+    if (c->npos == 0 || c->n) {
         app_errorf(c->a, "usage: client show CLIENT (an id or a name)");
         return CMD_USAGE;
     }
-    st = resolve_client(c->a, c->pos[0], &id);
+    char *name = verb_joined(c); /* client show Blue Moon Media, without quotes */
+    st = name ? resolve_client(c->a, name, &id) : CMD_FAILED;
+    free(name);
     return st == CMD_OK ? view_record(c->a, &client_view, id) : st;
 }
 
@@ -114,6 +127,33 @@ static enum cmd_status client_import(struct verb_call *c)
     return import_run(c->a, c->in, c->nin);
 }
 
+/* client check-duplicate NAME [--registration-no N]: the similar clients as a table. */
+static enum cmd_status client_check(struct verb_call *c)
+{
+    struct conn_reply r;
+    char footer[160];
+    enum cmd_status st = call_words(c->a, c->op, c->in, c->nin, &r);
+    const msgpack_object *list = st == CMD_OK ? proto_map_get(r.result, "candidates") : NULL;
+    if (st == CMD_OK && c->a->set.format == RENDER_TABLE && list &&
+        list->type == MSGPACK_OBJECT_ARRAY) {
+        uint32_t n = list->via.array.size;
+        snprintf(footer, sizeof(footer),
+                 n ? "(%u similar client%s; you may not see all of them)"
+                   : "(no similar client you can see)",
+                 n, n == 1 ? "" : "s");
+        force_show_candidates(c->a, list, footer);
+    } else if (st == CMD_OK && c->a->set.format == RENDER_CSV && list) {
+        struct show_opts o = show_opts_of(c->a);
+        struct render_table *t = show_list(NULL, list, &o);
+        st = t ? show_table(c->a, t) : CMD_FAILED;
+        render_table_free(t);
+    } else if (st == CMD_OK) {
+        st = show_result(c->a, r.result);
+    }
+    conn_reply_free(&r);
+    return st;
+}
+
 static const char import_help[] =
     "  --dry-run         check every row, import nothing\n"
     "  --skip-bad        import the good rows, report the bad ones\n"
@@ -130,6 +170,8 @@ static const struct noun_verb client_verbs[] = {
      .pos = NOUN_POS_TEXT,
      .first = NOUN_CLIENT,
      .first_arg = "q",
+     .cols = list_cols,
+     .ncols = CMD_LEN(list_cols),
      .usage = "client list [TEXT] [--tier T] [--status S] [--owner USER] [--team TEAM]",
      .what = "Clients you may see; TEXT searches names, legal names, registration numbers, "
              "contacts"},
@@ -158,7 +200,7 @@ static const struct noun_verb client_verbs[] = {
      .what = "Change a client (the version is read first)"},
     {.words = "assign",
      .op = "client.assign",
-     .flags = client_flags,
+     .flags = assign_flags,
      .pos = NOUN_POS_ALL,
      .first = NOUN_CLIENT,
      .first_arg = "ids",
@@ -184,6 +226,11 @@ static const struct noun_verb client_verbs[] = {
      .listed_what = "Import clients from a CSV file (help client import)",
      .help = import_help,
      .also = "client.import_rows client.import_commit"},
+    {.words = "check-duplicate",
+     .op = "client.check_duplicate",
+     .run = client_check,
+     .usage = "client check-duplicate NAME [--registration-no N]",
+     .what = "Clients with a similar name or the same registration number, before you add one"},
     {.op = NULL},
 };
 

@@ -20,7 +20,8 @@
 
 /* $3 is the team view: only a manager of a team has one. */
 static const char sql_agenda[] =
-    "WITH items AS (SELECT * FROM agency.agenda_followups($1::bigint, $2::int, $3)"
+    "WITH items AS (SELECT * FROM agency.agenda_followups($1::bigint, $2::int, $3)" AGENDA_SOURCE(
+        "agenda_issues")
     /* AGENDA_SOURCE("agenda_<kind>"): one line per further source */
     ")"
     " SELECT g.item, g.id, g.client_id, g.client_name, g.title, g.detail, g.due, g.due_at,"

@@ -384,7 +384,8 @@ INSERT INTO agency.sweeps (name, fn, every)
 VALUES ('issues_escalate', 'agency.issues_escalate()'::regprocedure, interval '1 second');
 
 -- The agenda's client issues: open issues assigned to the agenda's people, and those escalated
--- to p_user; due at their response target, overdue while unanswered past it.
+-- to p_user. An unanswered one is due at its response target (overdue past it); an answered one
+-- waits today, until it is closed.
 CREATE FUNCTION agency.agenda_issues(p_user bigint, p_days int, p_team boolean)
 RETURNS SETOF agency.agenda_item
 LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
@@ -397,9 +398,13 @@ BEGIN
                CASE WHEN e.level IS NOT NULL THEN ', escalated to you (level ' || e.level || ')'
                     WHEN i.escalation_level > 0 THEN ', escalated (level ' || i.escalation_level || ')'
                     ELSE '' END,
-           (i.respond_by AT TIME ZONE coalesce((SELECT b.timezone FROM agency.branches b
-                                                 WHERE b.id = agency.current_branch_id()), 'UTC'))::date,
-           i.respond_by, i.status = 'received' AND i.respond_by <= now_ts, u.id, u.full_name,
+           CASE WHEN i.status = 'received'
+                THEN (i.respond_by AT TIME ZONE coalesce((SELECT b.timezone FROM agency.branches b
+                                                           WHERE b.id = agency.current_branch_id()),
+                                                         'UTC'))::date
+                ELSE agency.today() END,
+           CASE WHEN i.status = 'received' THEN i.respond_by END,
+           i.status = 'received' AND i.respond_by <= now_ts, u.id, u.full_name,
            i.severity, i.status, NULL::bigint, NULL::text, NULL::bigint, NULL::text, NULL::text,
            NULL::date
       FROM agency.issues i JOIN agency.clients c ON c.id = i.client_id

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # client_issues.sh - client issues at a terminal (tmux): "issue open" alone is a form in the
-# command's words (a client by name, the choices of category and severity), the issue's record
-# and history in "issue show", and an escalation pushed to the manager printed above her prompt
+# command's words (a client by name, the choices of category and severity), the issue in the
+# agenda, the issue's record and history in "issue show", and an escalation pushed to the manager printed above her prompt
 # while she is typing, her half-typed line kept and still run by Enter.
 set -eu
 
@@ -42,6 +42,10 @@ ID=$(tl_sql "SELECT id FROM agency.issues WHERE summary = '$SUMMARY'")
 [ "$(tl_sql "SELECT count(*) FROM agency.issues WHERE summary = '$SUMMARY'")" = 1 ] ||
     tl_fail "the form stored the issue more than once"
 tl_ok "issue open as a form stores one issue"
+
+tl_run_clean "$AGENCY_DEMO_AE" --format csv -c "agenda --days 1" |
+    grep -q "^upcoming,[0-9-]*,issue,$SUMMARY," || tl_fail "agenda does not list the open issue"
+tl_ok "agenda lists the issue as an upcoming item"
 
 tl_keys "issue move $ID closed" Enter
 tl_wait_for "^  --to: an issue that is received cannot become closed"

@@ -439,6 +439,78 @@ static void test_escalation_exactly_once_two_instances(void **state)
     assert_int_equal(it_server_stop(&second), 0);
 }
 
+/* A PGconn of the owner role; fails the test when it cannot connect. */
+static PGconn *owner_conn(void)
+{
+    PGconn *c = PQconnectdb(it_env("AGENCY_DB_URL"));
+    if (PQstatus(c) != CONNECTION_OK)
+        it_fail("owner connection: %s", PQerrorMessage(c));
+    return c;
+}
+
+/* Runs sql on c, which must succeed; the first value as a number (0 when none). */
+static long long run(PGconn *c, const char *sql)
+{
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+        it_fail("%s: %s", sql, PQerrorMessage(c));
+    long long v = PQntuples(r) > 0 && !PQgetisnull(r, 0, 0) ? atoll(PQgetvalue(r, 0, 0)) : 0;
+    PQclear(r);
+    return v;
+}
+
+/* Two sweeps at once, without the advisory lock that usually keeps them apart: the second
+ * skips the issue the first holds (it does not wait), and once the first has committed, finds
+ * nothing left to raise. The agencyd sweeps are kept out meanwhile by holding their lock. */
+static void test_sweep_skips_locked_rows(void **state)
+{
+    (void)state;
+    uint64_t ae, director_id;
+    it_conn *d = it_session("AGENCY_DEMO_DIRECTOR", &director_id);
+    it_conn *c = it_session("AGENCY_DEMO_AE", &ae);
+    uint64_t id = open_issue(c, ae_client(d, ae), "critical", "Two sweeps at once");
+    PGconn *a = owner_conn(), *b = owner_conn();
+    run(a, "SELECT pg_advisory_lock(hashtext('agency.sweep.issues_escalate'))");
+    char sid[32];
+    u64s(sid, sizeof sid, id);
+    it_db_ll("UPDATE agency.issues SET opened_at = now() - interval '61 minutes',"
+             " respond_by = now() - interval '1 minute' WHERE id = $1::bigint RETURNING 1",
+             1, sid);
+    run(a, "BEGIN");
+    assert_true(run(a, "SELECT agency.issues_escalate()") >= 1);
+    run(b, "BEGIN");
+    if (!PQsendQuery(b, "SELECT agency.issues_escalate()"))
+        it_fail("send: %s", PQerrorMessage(b));
+    int64_t end = it_now_ms() + 3000;
+    while (PQisBusy(b) && it_now_ms() < end) {
+        it_sleep_ms(20);
+        PQconsumeInput(b);
+    }
+    if (PQisBusy(b)) {
+        PGcancel *k = PQgetCancel(b);
+        char err[256];
+        PQcancel(k, err, sizeof err);
+        PQfreeCancel(k);
+        it_fail("the second sweep waited for the row the first one holds");
+    }
+    for (PGresult *r; (r = PQgetResult(b)) != NULL;)
+        PQclear(r);
+    run(a, "COMMIT");
+    run(b, "SELECT agency.issues_escalate()"); /* sees the first one's work now */
+    run(b, "COMMIT");
+    run(a, "SELECT pg_advisory_unlock(hashtext('agency.sweep.issues_escalate'))");
+    PQfinish(a);
+    PQfinish(b);
+    assert_int_equal(db_n("SELECT count(*) FROM agency.issue_escalations WHERE issue_id ="
+                          " $1::bigint",
+                          id),
+                     1);
+    assert_int_equal(db_n("SELECT escalation_level FROM agency.issues WHERE id = $1::bigint", id),
+                     1);
+    it_close(c);
+    it_close(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +519,7 @@ int main(void)
         cmocka_unit_test(test_assign_and_escalate_by_hand),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_escalation_exactly_once_two_instances),
+        cmocka_unit_test(test_sweep_skips_locked_rows),
     };
     int rc = cmocka_run_group_tests(tests, NULL, it_teardown);
     it_clock_reset();

@@ -296,7 +296,8 @@ COMMENT ON FUNCTION agency.issue_assign(bigint, bigint) IS
     'issue.assign: hands an open issue to someone who works on its client.';
 
 -- The users level p_level of issue p_id reaches: 1 the manager of the team of the client's
--- owner (none when there is no such manager), 2 every active director. SECURITY DEFINER: it
+-- owner (none when there is no such manager, or when the owner is that manager), 2 every active
+-- director. SECURITY DEFINER: it
 -- names people the caller's policies may not list; it answers ids only.
 CREATE FUNCTION agency.issue_reach(p_id bigint, p_level int) RETURNS bigint[]
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = agency, pg_temp AS $$
@@ -306,7 +307,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = agency, pg_temp AS $$
                             JOIN agency.users o ON o.id = c.owner_id
                             JOIN agency.teams t ON t.id = o.team_id
                             JOIN agency.users m ON m.id = t.manager_id AND m.active
-                           WHERE i.id = p_id)
+                           WHERE i.id = p_id AND t.manager_id <> c.owner_id)
         ELSE ARRAY(SELECT u.id FROM agency.users u WHERE u.role = 'director' AND u.active
                     ORDER BY u.id)
     END
@@ -340,13 +341,13 @@ BEGIN
     END IF;
     INSERT INTO agency.issue_escalations (issue_id, level, at, by_user, reason, reached)
     VALUES (p_id, lvl, agency.now(), p_by, p_reason, who);
-    PERFORM agency.push(u, 'issue.escalated',
+    PERFORM agency.push(u, 'issue.escalated', jsonb_strip_nulls(
                         jsonb_build_object('issue_id', p_id, 'client_id', i.client_id,
                                            'client_name', (SELECT c.name FROM agency.clients c
                                                             WHERE c.id = i.client_id),
                                            'level', lvl, 'severity', i.severity,
                                            'summary', left(i.summary, 200), 'status', i.status,
-                                           'reason', left(p_reason, 200), 'by', p_by))
+                                           'reason', left(p_reason, 200), 'by', p_by)))
        FROM unnest(who) u;
     RETURN lvl;
 END $$;

@@ -129,8 +129,17 @@ static int op_issue_open(struct op_ctx *ctx)
                              op_text(ctx, "severity"),  op_text(ctx, "channel"),
                              op_text(ctx, "summary"),   op_text(ctx, "details")};
     char id[24], target[40];
-    if (opu_insert_under_client(ctx, sql_issue_open, 6, params, id) < 0)
+    PGresult *r = db_exec(ctx, sql_issue_open, 6, params);
+    if (!r)
         return -1;
+    bool opened = PQntuples(r) > 0;
+    if (opened)
+        snprintf(id, sizeof id, "%s", db_get(r, 0, "id"));
+    PQclear(r);
+    if (!opened) /* not visible (not_found), or archived */
+        return opu_client_visible(ctx, params[0]) < 0
+                   ? -1
+                   : op_invalid(ctx, "client_id", "is archived (open issues on live clients)");
     snprintf(target, sizeof target, "issue:%s", id);
     op_audit(ctx, target, "opened %s %s for client %s", params[2], params[1], params[0]);
     return pack_issue(ctx, id);

@@ -284,6 +284,36 @@ static void test_assign_and_escalate_by_hand(void **state)
     it_close(d);
 }
 
+/* A client its team's manager owns escalates straight to the directors (she would be telling
+ * herself); an archived client takes no new issue. */
+static void test_manager_owned_and_archived(void **state)
+{
+    (void)state;
+    uint64_t director_id, manager_id;
+    it_conn *d = it_session("AGENCY_DEMO_DIRECTOR", &director_id);
+    it_conn *m = it_session("AGENCY_DEMO_MANAGER", &manager_id);
+    uint64_t client = ae_client(d, manager_id);
+    uint64_t id = open_issue(m, client, "normal", "Her own client's complaint");
+    it_resp_free(IT_CALL_OK(m, "escalate", "issue.escalate", "id:u reason:s",
+                            (unsigned long long)id, "Above my desk"));
+    assert_true(wait_escalated(d, id, 2, 5000));
+    assert_int_equal(db_n("SELECT escalation_level FROM agency.issues WHERE id = $1::bigint", id),
+                     2);
+    assert_int_equal(db_n("SELECT count(*) FROM agency.issue_escalations WHERE issue_id ="
+                          " $1::bigint AND level = 1",
+                          id),
+                     0);
+    it_resp_free(IT_CALL_OK(d, "archive", "client.archive", "id:u reason:s",
+                            (unsigned long long)client, "Lost the account"));
+    it_resp *r = it_call(m, "issue.open", "client_id:u category:s severity:s summary:s",
+                         (unsigned long long)client, "inquiry", "low", "After the archive");
+    it_assert_err(r, "invalid", "issue.open on an archived client");
+    assert_string_equal(r->field, "client_id");
+    it_resp_free(r);
+    it_close(m);
+    it_close(d);
+}
+
 /* Each argument of each operation: malformed, oversized, out of range; nothing stored. */
 static void test_bad_input(void **state)
 {
@@ -517,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_flow_and_illegal_steps),
         cmocka_unit_test(test_response_targets),
         cmocka_unit_test(test_assign_and_escalate_by_hand),
+        cmocka_unit_test(test_manager_owned_and_archived),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_escalation_exactly_once_two_instances),
         cmocka_unit_test(test_sweep_skips_locked_rows),

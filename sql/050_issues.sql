@@ -413,7 +413,8 @@ BEGIN
       LEFT JOIN LATERAL (SELECT max(x.level) AS level FROM agency.issue_escalations x
                           WHERE x.issue_id = i.id AND p_user = ANY (x.reached)) e ON true
      WHERE i.status <> 'closed'
-       AND (i.assignee_id IN (SELECT agency.agenda_people(p_user, p_team)) OR e.level IS NOT NULL)
+       AND (i.assignee_id IN (SELECT p.id FROM agency.agenda_people(p_user, p_team) AS p(id))
+            OR e.level IS NOT NULL)
      ORDER BY i.respond_by, i.id LIMIT 1000;
 END
 $$;

@@ -21,7 +21,6 @@
 /* Stop reading new requests while this much output waits for a slow reader. */
 #define WBUF_HIGH (2u * 1024u * 1024u)
 
-bool conn_draining;
 unsigned conn_parked_count;
 
 static struct conn *conns;
@@ -103,7 +102,7 @@ static bool conn_may_read(const struct conn *c)
 {
     if (c->state == CONN_HANDSHAKE)
         return true;
-    return !conn_draining && !c->close_after_flush && !c->parked &&
+    return !c->close_after_flush && !c->parked &&
            c->in_flight < (unsigned)config_get()->max_in_flight && c->wlen - c->wpos < WBUF_HIGH;
 }
 

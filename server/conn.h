@@ -89,8 +89,6 @@ void conn_update_events(struct conn *c);
 /* True when c has no requests in flight and nothing left to send. */
 bool conn_idle(const struct conn *c);
 
-/* Set by the loop while draining: connections stop reading new requests. */
-extern bool conn_draining;
 /* Connections waiting for room in the worker queue. */
 extern unsigned conn_parked_count;
 

@@ -15,7 +15,7 @@
 #include "conn.h"
 #include "dbpool.h"
 #include "log.h"
-#include "loop.h"
+#include "listen.h"
 
 #define CHECK_BUF        512
 #define CHECK_TIMEOUT_MS 1000
@@ -43,7 +43,7 @@ int health_open(const struct config *cfg, int epfd, char *err, size_t errlen)
         hl.checks[i].fd = -1;
     if (cfg->health_port == 0)
         return 0;
-    hl.listen_fd = loop_listen_port(cfg->listen, cfg->health_port, 64, err, errlen);
+    hl.listen_fd = listen_open(cfg->listen, cfg->health_port, 64, err, errlen);
     if (hl.listen_fd < 0)
         return -1;
     struct epoll_event e = {.events = EPOLLIN, .data.u64 = HEALTH_TOKEN_LISTEN};

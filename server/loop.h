@@ -4,14 +4,11 @@
 #define AGENCY_LOOP_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 #include "config.h"
 
 /* Opens the non-blocking listening socket on cfg->listen:cfg->port. fd, or -1 with err. */
 int loop_listen(const struct config *cfg, char *err, size_t errlen);
-/* Opens a non-blocking listening socket on addr:port (an IP address). fd, or -1 with err. */
-int loop_listen_port(const char *addr, int64_t port, int backlog, char *err, size_t errlen);
 /* Blocks SIGTERM, SIGINT and SIGHUP in the calling thread (call before starting any thread, so
    that only the loop's signalfd sees them) and ignores SIGPIPE. 0 or -1. */
 int loop_block_signals(void);

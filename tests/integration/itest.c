@@ -39,6 +39,7 @@ struct it_conn {
     uint8_t *buf; /* bytes read but not yet returned as frames */
     size_t len, cap;
     bool closed;
+    bool draining; /* a server.draining notification was read */
 };
 
 /* ---- settings ---- */
@@ -723,8 +724,17 @@ it_resp *it_recv(it_conn *c, int timeout_ms)
         bool notify;
         if (!recv_frame(c, deadline, &r, &notify) || !notify)
             return r;
+        char kind[32];
+        if (r->result != NULL && it_str(r->result, "kind", kind, sizeof kind) != NULL &&
+            strcmp(kind, "server.draining") == 0)
+            c->draining = true;
         it_resp_free(r);
     }
+}
+
+bool it_draining(const it_conn *c)
+{
+    return c->draining;
 }
 
 it_resp *it_recv_event(it_conn *c, const char *kind, int timeout_ms)

@@ -114,6 +114,9 @@ void it_expect_invalidv(it_conn *c, const char *what, const char *field, const c
 uint32_t it_send_pk(it_conn *c, const char *method, it_pack_fn fn, void *ud);
 /* Reads the next response (notifications are skipped) within timeout_ms. Never NULL. */
 it_resp *it_recv(it_conn *c, int timeout_ms);
+/* True once it_recv (or a call) has skipped a {"kind": "server.draining"} notification on c: the
+ * instance is shutting down and the client should reconnect before its next request. */
+bool it_draining(const it_conn *c);
 /* Sends and waits for the answer with the same msgid. Never NULL. */
 it_resp *it_call(it_conn *c, const char *method, const char *fmt, ...);
 it_resp *it_call_pk(it_conn *c, const char *method, it_pack_fn fn, void *ud);

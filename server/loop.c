@@ -24,6 +24,7 @@
 #include "listen.h"
 #include "log.h"
 #include "notify.h"
+#include "proxyproto.h"
 #include "ratelimit.h"
 #include "tls.h"
 
@@ -137,6 +138,7 @@ static void loop_accept(uint64_t now)
             close(fd);
             continue;
         }
+        c->proxy_pending = lp.cfg->proxy_from[0] && proxy_trusted(lp.cfg->proxy_from, ip);
         /* A client sends its ClientHello right after connecting: it is usually here already,
            so the handshake starts now rather than after another epoll_wait. */
         conn_on_event(c, EPOLLIN, now);

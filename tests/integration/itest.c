@@ -198,6 +198,12 @@ static void print_ssl_errors(const char *what)
 
 it_conn *it_connect(const char *host, int port, const char *ca_file)
 {
+    return it_connect_preamble(host, port, ca_file, NULL, 0);
+}
+
+it_conn *it_connect_preamble(const char *host, int port, const char *ca_file, const void *pre,
+                             size_t pre_len)
+{
     pthread_once(&env_once, env_load);
     it_conn *c = calloc(1, sizeof *c);
     if (c == NULL)
@@ -216,6 +222,8 @@ it_conn *it_connect(const char *host, int port, const char *ca_file)
         fprintf(stderr, "itest: connect %s:%d: %s\n", host, port, strerror(errno));
         goto fail;
     }
+    if (pre_len > 0 && send(c->fd, pre, pre_len, MSG_NOSIGNAL) != (ssize_t)pre_len)
+        goto fail;
     c->ssl = SSL_new(c->ctx);
     if (c->ssl == NULL)
         goto fail;

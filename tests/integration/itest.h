@@ -41,6 +41,10 @@ typedef struct it_conn it_conn;
  * (or IP). Returns NULL (reason on stderr) when the connection or handshake fails. Close with
  * it_close. */
 it_conn *it_connect(const char *host, int port, const char *ca_file);
+/* Same, sending pre_len bytes of pre on the TCP connection before the TLS handshake (a PROXY
+ * protocol header, as a load balancer sends). */
+it_conn *it_connect_preamble(const char *host, int port, const char *ca_file, const void *pre,
+                             size_t pre_len);
 /* A plain blocking TCP connection to host:port (IPv4) with 15 s send/receive timeouts; the fd or
  * -1. */
 int it_tcp_connect(const char *host, int port);

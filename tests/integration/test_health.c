@@ -1,7 +1,8 @@
 /*
  * test_health.c - the readiness endpoint a load balancer checks (server.health_port): /ready,
  * /live, bad and oversized requests, silent and surplus checks, the instance name in hello, and
- * a drain as a balancer and a client see it (503, server.draining, exit 0); bad settings.
+ * a drain as a balancer and a client see it (503, server.draining, exit 0); bad settings; the
+ * PROXY v2 header of a trusted balancer (server.proxy_from) carries the client's address.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -138,11 +139,80 @@ static void test_drain_as_seen_outside(void **state)
     assert_int_equal(it_server_wait(&s, 10000), 0);
 }
 
+/* A PROXY v2 header for TCP over IPv4 from src:sport into out (28 bytes); version v (2). */
+static size_t proxy_header(uint8_t *out, int v, const uint8_t src[4], unsigned sport)
+{
+    static const uint8_t sig[12] = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D,
+                                    0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
+    memcpy(out, sig, 12);
+    out[12] = (uint8_t)(v << 4 | 1);
+    out[13] = 0x11;
+    out[14] = 0;
+    out[15] = 12;
+    memcpy(out + 16, src, 4);
+    memcpy(out + 20, (const uint8_t[]){127, 0, 0, 1}, 4);
+    out[24] = (uint8_t)(sport >> 8);
+    out[25] = (uint8_t)sport;
+    out[26] = 0x1C;
+    out[27] = 0xFC;
+    return 28;
+}
+
+/* Logs in as the demo AE through a connection that starts with pre; the audit row of that login
+   must name peer. */
+static void login_via_proxy(int port, const uint8_t *pre, size_t len, const char *peer)
+{
+    it_conn *c = it_connect_preamble(it_env("AGENCY_HOST"), port, it_env("AGENCY_CA"), pre, len);
+    if (c == NULL)
+        it_fail("no TLS connection behind a trusted PROXY header");
+    it_hello(c);
+    uint64_t uid = it_login_as(c, "AGENCY_DEMO_AE");
+    char u[24];
+    snprintf(u, sizeof u, "%llu", (unsigned long long)uid);
+    char got[64];
+    it_db_text(got, sizeof got,
+               "SELECT host(peer) FROM agency.audit_log WHERE op = 'auth.login' AND"
+               " outcome = 'ok' AND user_id = $1::bigint ORDER BY id DESC LIMIT 1",
+               1, u);
+    assert_string_equal(got, peer);
+    it_close(c);
+}
+
+/* server.proxy_from: a trusted sender's PROXY v2 header replaces its address with the client's
+   (audited, rate-limited and checked against branch networks as such); a trusted sender may
+   also speak TLS directly; a broken header, or a header from anyone else, gets no TLS. */
+static void test_proxy_protocol(void **state)
+{
+    struct it_server s;
+    int hp = it_free_port();
+    char hset[64];
+    snprintf(hset, sizeof hset, "server.health_port=%d", hp);
+    const char *sets[] = {"server.proxy_from=10.9.0.0/16, 127.0.0.1/32", hset, NULL};
+    it_server_start(&s, sets);
+    uint8_t h[64];
+    size_t n = proxy_header(h, 2, (const uint8_t[]){203, 0, 113, 7}, 4242);
+    login_via_proxy(s.port, h, n, "203.0.113.7");
+    login_via_proxy(s.port, NULL, 0, "127.0.0.1"); /* no header: the sender's own address */
+    n = proxy_header(h, 1, (const uint8_t[]){203, 0, 113, 8}, 4242);
+    assert_null(it_connect_preamble(it_env("AGENCY_HOST"), s.port, it_env("AGENCY_CA"), h, n));
+    n = proxy_header(h, 2, (const uint8_t[]){203, 0, 113, 9}, 4242);
+    assert_null(it_connect_preamble(it_env("AGENCY_HOST"), s.port, it_env("AGENCY_CA"), h, 20));
+    assert_int_equal(it_server_stop(&s), 0);
+
+    const char *untrusted[] = {"server.proxy_from=127.0.0.2/32", NULL};
+    it_server_start(&s, untrusted);
+    n = proxy_header(h, 2, (const uint8_t[]){203, 0, 113, 7}, 4242);
+    assert_null(it_connect_preamble(it_env("AGENCY_HOST"), s.port, it_env("AGENCY_CA"), h, n));
+    login_via_proxy(s.port, NULL, 0, "127.0.0.1");
+    assert_int_equal(it_server_stop(&s), 0);
+}
+
 /* agencyd --check-config refuses a readiness port equal to the protocol port and a bad name. */
 static void test_bad_settings(void **state)
 {
     static const char *const bad[] = {"server.instance=two words", "server.instance=a/b",
-                                      "server.health_port=70000"};
+                                      "server.health_port=70000", "server.proxy_from=10.0.0.0/33",
+                                      "server.proxy_from=haproxy.local"};
     char line[1024];
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         snprintf(line, sizeof line, "'%s' -c '%s' --set '%s' --check-config >/dev/null 2>&1",
@@ -169,6 +239,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_ready_live_and_bad_requests, it_teardown),
         cmocka_unit_test_teardown(test_drain_as_seen_outside, it_teardown),
+        cmocka_unit_test_teardown(test_proxy_protocol, it_teardown),
         cmocka_unit_test(test_bad_settings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,11 +1,16 @@
-/* agenda.c - "agenda [--days N] [--team]": the overdue and upcoming follow-ups as two titled
-   tables (one table with a "section" column in CSV, the answer itself in JSON). */
+/* agenda.c - "agenda [--days N] [--team]": the overdue and upcoming items (follow-ups, client
+   issues, ...) as two titled tables (one table with a "section" column in CSV, the answer itself
+   in JSON). */
 #include "cmd.h"
 #include "nouns.h"
 
+/* Every kind of item has a due date, a title and an owner (PROTOCOL.md, agenda); a follow-up's
+   title is its next action, a client issue's its summary. */
 static const struct show_col agenda_cols[] = {
-    {"next_due", "due", 1},        {"next_action", "next action", 1}, {"client_name", "client", 1},
-    {"client_id", "client id", 3}, {"activity_id", "activity", 2},    {"owner", "owner", 2}};
+    {"due", "due", 1},       {"item", "item", 2},
+    {"title", "what", 1},    {"client_name", "client", 1},
+    {"detail", "detail", 3}, {"client_id", "client id", 3},
+    {"id", "id", 2},         {"owner", "owner", 2}};
 
 static const struct view_section agenda_sections[] = {
     {.title = "Overdue",
@@ -34,8 +39,8 @@ static const struct noun_verb agenda_verbs[] = {
     {.op = "agenda",
      .run = run_agenda,
      .usage = "agenda [--days N] [--team]",
-     .what = "Your follow-ups: overdue and due in the next N days (--team: a manager's whole "
-             "team)"},
+     .what = "Your follow-ups and client issues: overdue and due in the next N days (--team: a "
+             "manager's whole team)"},
     {.op = NULL},
 };
 

@@ -174,11 +174,13 @@ static void check_search_and_get(it_conn *c, const struct user *u, const struct 
 /* Activities and agenda items all belong to clients in scope. */
 static void check_activities(it_conn *c, const struct user *u)
 {
-    struct idset acts = {0}, allowed = {0};
+    struct idset acts = {0}, allowed = {0}, clients = {0};
     list_ids(c, "activity.list", NULL, NULL, &acts);
     db_ids("SELECT a.id FROM agency.activities a JOIN agency.clients k ON k.id = a.client_id"
            " WHERE k.owner_id = ANY (" SCOPE_OWNERS ")",
            u->id, &allowed);
+    db_ids("SELECT k.id FROM agency.clients k WHERE k.owner_id = ANY (" SCOPE_OWNERS ")", u->id,
+           &clients);
     for (size_t i = 0; i < acts.n; i++)
         if (!set_has(&allowed, acts.v[i]))
             it_fail("%s: activity.list answers activity %llu of a client outside the scope",
@@ -194,7 +196,16 @@ static void check_activities(it_conn *c, const struct user *u)
             it_fail("%s: agenda without %s", u->name, lists[l]);
         for (uint32_t i = 0; i < a->via.array.size; i++) {
             uint64_t id = 0;
-            if (!it_u64(&a->via.array.ptr[i], "activity_id", &id) || !set_has(&allowed, id))
+            char item[32];
+            const msgpack_object *it = &a->via.array.ptr[i];
+            if (it_str(it, "item", item, sizeof item) && strcmp(item, "follow_up") != 0) {
+                /* other kinds of item (client issues, ...): their client is in scope */
+                if (!it_u64(it, "client_id", &id) || !set_has(&clients, id))
+                    it_fail("%s: agenda %s item of client %llu outside the scope", u->name, item,
+                            (unsigned long long)id);
+                continue;
+            }
+            if (!it_u64(it, "activity_id", &id) || !set_has(&allowed, id))
                 it_fail("%s: agenda item %llu is not an activity in scope", u->name,
                         (unsigned long long)id);
         }
@@ -202,6 +213,7 @@ static void check_activities(it_conn *c, const struct user *u)
     it_resp_free(r);
     set_free(&acts);
     set_free(&allowed);
+    set_free(&clients);
 }
 
 static void test_demo_accounts_see_their_scope(void **state)

@@ -36,6 +36,8 @@ struct config {
     char *db_owner_conninfo;
     int64_t statement_timeout; /* seconds */
     char *migrations_dir;
+    char *db_replica;           /* conninfo of a streaming standby for OPF_REPLICA reads, "" none */
+    int64_t db_replica_max_lag; /* seconds of standby lag beyond which reads go to the primary */
     /* [auth] */
     int64_t session_idle_timeout;
     int64_t session_absolute_timeout;

@@ -11,6 +11,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "dbreplica.h"
 #include "log.h"
 #include "password.h"
 
@@ -106,6 +107,11 @@ static bool timespec_reached(const struct timespec *t)
 
 PGconn *dbpool_connect(const struct config *cfg, char *err, size_t errlen)
 {
+    return dbpool_connect_to(cfg, cfg->db_conninfo, err, errlen);
+}
+
+PGconn *dbpool_connect_to(const struct config *cfg, const char *conninfo, char *err, size_t errlen)
+{
     char options[192];
     /* agency.movable_clock=on lets agency.now() follow agency.test_clock (sql/024): tests only */
     snprintf(options, sizeof(options),
@@ -113,7 +119,7 @@ PGconn *dbpool_connect(const struct config *cfg, char *err, size_t errlen)
              (long long)cfg->statement_timeout * 1000,
              cfg->test_movable_clock ? " -c agency.movable_clock=on" : "");
     const char *keys[] = {"dbname", "application_name", "options", "connect_timeout", NULL};
-    const char *vals[] = {cfg->db_conninfo, "agencyd", options, "5", NULL};
+    const char *vals[] = {conninfo, "agencyd", options, "5", NULL};
     PGconn *db = PQconnectdbParams(keys, vals, 1);
     if (!db || PQstatus(db) != CONNECTION_OK) {
         const char *m = db ? PQerrorMessage(db) : "out of memory";
@@ -282,6 +288,7 @@ static void *worker_main(void *arg)
         atomic_fetch_sub(&pool.connected, 1);
     }
     w->db = NULL;
+    dbreplica_close();
     return NULL;
 }
 

@@ -97,6 +97,8 @@ extern _Thread_local struct dbworker *dbpool_self;
 
 /* Opens a connection with the pool's session settings; NULL with err on failure. */
 PGconn *dbpool_connect(const struct config *cfg, char *err, size_t errlen);
+/* Same, to the given conninfo (the standby, dbreplica.c). */
+PGconn *dbpool_connect_to(const struct config *cfg, const char *conninfo, char *err, size_t errlen);
 /* Runs one job on worker w (dbpool_job.c); fills job->answer, err and session results. */
 void dbpool_run_job(struct dbworker *w, struct dbjob *job);
 /* Maps a failed result (NULL allowed) to ctx->err; marks the worker's connection lost when

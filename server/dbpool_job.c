@@ -5,6 +5,7 @@
 
 #include "db.h"
 #include "dbpool.h"
+#include "dbreplica.h"
 #include "log.h"
 #include "session.h"
 #include "sqlapi.h"
@@ -295,6 +296,12 @@ static void job_preset(struct dbjob *job, struct op_ctx *ctx)
     job_answer_error(job, ctx);
 }
 
+/* Opens this worker's connection to the standby (dbreplica.c). */
+static PGconn *job_replica_connect(const char *conninfo, char *err, size_t errlen)
+{
+    return dbpool_connect_to(dbpool_self->cfg, conninfo, err, errlen);
+}
+
 static void job_request(struct dbworker *w, struct dbjob *job, struct op_ctx *ctx,
                         msgpack_sbuffer *result)
 {
@@ -317,7 +324,8 @@ static void job_request(struct dbworker *w, struct dbjob *job, struct op_ctx *ct
             return;
         }
     }
-    if (!job->op->handler || job->op->handler(ctx) != 0 || ctx->err != PE_OK)
+    if (!job->op->handler || dbreplica_run_handler(ctx, result, job_replica_connect) != 0 ||
+        ctx->err != PE_OK)
         goto fail;
     if (result->size == 0)
         msgpack_pack_nil(ctx->pk); /* a handler that packed nothing answers nil */

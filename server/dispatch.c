@@ -130,10 +130,10 @@ static void pack_op_flags(msgpack_packer *pk, unsigned flags)
     static const struct {
         unsigned bit;
         const char *name;
-    } names[] = {{OPF_NO_AUTH, "no_auth"},      {OPF_MUTATING, "mutating"},
-                 {OPF_AUDITED, "audited"},      {OPF_FINANCE, "finance"},
-                 {OPF_REAUTH, "reauth"},        {OPF_LOOP, "loop"},
-                 {OPF_PW_PENDING, "pw_pending"}};
+    } names[] = {{OPF_NO_AUTH, "no_auth"},       {OPF_MUTATING, "mutating"},
+                 {OPF_AUDITED, "audited"},       {OPF_FINANCE, "finance"},
+                 {OPF_REAUTH, "reauth"},         {OPF_LOOP, "loop"},
+                 {OPF_PW_PENDING, "pw_pending"}, {OPF_REPLICA, "replica"}};
     uint32_t n = 0;
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         n += (flags & names[i].bit) != 0;

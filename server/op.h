@@ -42,7 +42,10 @@ enum op_flag {
     OPF_REAUTH = 1u << 4,     /* needs a login or auth.reauth within the last 5 minutes */
     OPF_LOOP = 1u << 5,       /* answered on the I/O thread, no database (hello, ping, meta) */
     OPF_PW_PENDING = 1u << 6, /* allowed while a password change is pending */
-    OPF_HASHES = 1u << 7      /* runs Argon2id: queued in the pool's hashing lane (dbpool.c) */
+    OPF_HASHES = 1u << 7,     /* runs Argon2id: queued in the pool's hashing lane (dbpool.c) */
+    OPF_REPLICA = 1u << 8     /* a read that may run on the streaming standby when one is
+                                 configured ([database] replica, dbreplica.c); the handler
+                                 answers where it ran from ctx->served */
 };
 
 /* ---- argument schema ---- */
@@ -141,6 +144,13 @@ struct op_ctx {
     /* session changes (auth.login, auth.resume, auth.logout, auth.password) */
     enum session_action sess_action;
     struct session_info sess_new;
+
+    /* where the handler's statements run (dbreplica.c): source "primary" or "replica", and the
+       age of the data in milliseconds (0 on the primary) */
+    struct {
+        const char *source;
+        int64_t age_ms;
+    } served;
 };
 
 typedef int (*op_handler)(struct op_ctx *ctx);

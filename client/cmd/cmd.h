@@ -1,6 +1,7 @@
 /* cmd.h - the one header a command file of client/cmd/ includes: the rows it declares
    (noun.h), the verb being run and its helpers (verb.h), the generic path (run.h), calls
-   (call.h), names to ids (resolve.h), tables and record views (view.h, show.h).
+   (call.h), names to ids (resolve.h), tables and record views (view.h, show.h), bar charts
+   (barchart.h) and the terminal's size (pager.h).
 
    A command file defines one `const struct noun cmd_NAME` (declared in nouns.h, listed in
    nouns.c): its verbs, each with the operation it runs, its flag renames, what its positional
@@ -9,8 +10,10 @@
 #define AGENCY_CMD_H
 
 #include "app.h"
+#include "barchart.h"
 #include "call.h"
 #include "noun.h"
+#include "pager.h"
 #include "resolve.h"
 #include "run.h"
 #include "show.h"

@@ -2,5 +2,5 @@
 #include "nouns.h"
 
 const struct noun *const cmd_nouns[] = {
-    &cmd_client, &cmd_contact, &cmd_log, &cmd_activity, &cmd_agenda, &cmd_issue, NULL,
+    &cmd_client, &cmd_contact, &cmd_log, &cmd_activity, &cmd_agenda, &cmd_issue, &cmd_report, NULL,
 };

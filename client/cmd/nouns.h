@@ -11,6 +11,7 @@ extern const struct noun cmd_log;      /* activity.c */
 extern const struct noun cmd_activity; /* activity.c */
 extern const struct noun cmd_agenda;   /* agenda.c */
 extern const struct noun cmd_issue;    /* issue.c */
+extern const struct noun cmd_report;   /* report.c */
 
 /* Every noun above, NULL-ended. */
 extern const struct noun *const cmd_nouns[];

@@ -379,6 +379,15 @@ struct dbjob *dbpool_take_done(void)
     return j;
 }
 
+void dbpool_counts(unsigned *queued, unsigned *running, unsigned *workers)
+{
+    pthread_mutex_lock(&pool.mu);
+    *queued = pool.todo.len + pool.hashq.len;
+    *running = pool.running;
+    *workers = pool.nworkers;
+    pthread_mutex_unlock(&pool.mu);
+}
+
 unsigned dbpool_pending(void)
 {
     pthread_mutex_lock(&pool.mu);

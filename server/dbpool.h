@@ -63,6 +63,8 @@ void dbpool_post(struct dbjob *job);
 struct dbjob *dbpool_take_done(void);
 /* Jobs queued or running. */
 unsigned dbpool_pending(void);
+/* Jobs waiting in the queues, jobs on a worker, and workers (any thread). */
+void dbpool_counts(unsigned *queued, unsigned *running, unsigned *workers);
 /* Lets the workers finish every queued job, then joins them and closes the connections. */
 void dbpool_stop(void);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -495,12 +496,169 @@ static void test_access_history(void **state)
     it_close(d);
 }
 
+/* ---- report.activity and server.stats ---- */
+
+/* A time `secs` from now (negative: ago) as RFC 3339 UTC into buf[24], or its date into
+ * buf[11] when date_only. */
+static const char *when(char *buf, long secs, bool date_only)
+{
+    time_t t = time(NULL) + secs;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 24, date_only ? "%Y-%m-%d" : "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+/* The item of report.activity's answer r for user id, or NULL. */
+static const msgpack_object *report_item(const it_resp *r, uint64_t id)
+{
+    uint32_t count;
+    const msgpack_object *items = it_items(r->result, &count);
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t who = 0;
+        if (it_u64(&items[i], "user.id", &who) && who == id)
+            return &items[i];
+    }
+    return NULL;
+}
+
+static uint64_t field(const msgpack_object *item, const char *name)
+{
+    uint64_t v = UINT64_MAX;
+    if (!it_u64(item, name, &v))
+        it_fail("report item without %s", name);
+    return v;
+}
+
+static void test_report_activity(void **state)
+{
+    (void)state;
+    it_conn *d = it_session("AGENCY_DEMO_DIRECTOR", NULL);
+    it_conn *m = it_session("AGENCY_DEMO_MANAGER", NULL);
+    char user[64], name[96], uniq[48], b1[24], b2[24], b3[24], since[24], until[24];
+    uint64_t ae = it_create_user(d, "rep", "ae", PASSWORD, user, sizeof user);
+    it_conn *a = it_session_user(user, PASSWORD, NULL);
+    /* a new account changes its first password before anything else */
+    it_resp_free(IT_CALL_OK(a, "first password change", "auth.password",
+                            "old_password:s new_password:s", PASSWORD, "Granite-harbor-8842"));
+    snprintf(name, sizeof name, "Report Client %s", it_uniq("", uniq, sizeof uniq));
+    uint64_t client = it_client_create_forced(d, name, ae);
+    unsigned long long cl = (unsigned long long)client;
+    it_resp_free(IT_CALL_OK(a, "call", "activity.log", "client_id:u kind:s summary:s", cl, "call",
+                            "Rang about the plan"));
+    it_resp_free(IT_CALL_OK(a, "late minutes", "activity.log",
+                            "client_id:u kind:s summary:s occurred_at:s", cl, "meeting",
+                            "Kick-off, minutes typed up late", when(b1, -3 * 86400, false)));
+    it_resp_free(IT_CALL_OK(a, "meeting", "activity.log", "client_id:u kind:s summary:s", cl,
+                            "meeting", "Review"));
+    it_resp_free(IT_CALL_OK(a, "missed follow-up", "activity.log",
+                            "client_id:u kind:s summary:s occurred_at:s next_action:s next_due:s",
+                            cl, "email", "Sent the deck", when(b2, -2 * 86400, false),
+                            "chase the answer", when(b3, -86400, true)));
+    it_resp *r = IT_CALL_OK(a, "follow-up", "activity.log",
+                            "client_id:u kind:s summary:s next_action:s next_due:s", cl, "note",
+                            "Budget noted", "confirm budget", when(b3, 86400, true));
+    uint64_t fu = it_result_id(r, "activity.log");
+    it_resp_free(r);
+    it_resp_free(IT_CALL_OK(a, "done", "activity.done", "id:u", (unsigned long long)fu));
+
+    when(since, -7 * 86400, true);
+    when(until, 86400, true);
+    r = IT_CALL_OK(d, "director's report", "report.activity", "since:s until:s user_id:u", since,
+                   until, (unsigned long long)ae);
+    const msgpack_object *it = report_item(r, ae);
+    assert_non_null(it);
+    assert_int_equal(field(it, "calls"), 1);
+    assert_int_equal(field(it, "meetings"), 2);
+    assert_int_equal(field(it, "emails"), 1);
+    assert_int_equal(field(it, "notes"), 1);
+    assert_int_equal(field(it, "visits"), 0);
+    assert_int_equal(field(it, "followups_done"), 1);
+    assert_int_equal(field(it, "followups_overdue"), 1);
+    assert_int_equal(field(it, "clients_touched"), 1);
+    assert_int_equal(field(it, "minutes_late"), 1);
+    it_resp_free(r);
+
+    /* the manager sees her team, not another one */
+    uint64_t brands = it_find_id(d, "team.list", "name", "Istanbul Brands");
+    uint64_t retail = it_find_id(d, "team.list", "name", "Milano Retail");
+    uint64_t giulia = user_id_of("giulia.rossi");
+    r = IT_CALL_OK(m, "manager's team", "report.activity", "since:s until:s team_id:u", since,
+                   until, (unsigned long long)brands);
+    assert_non_null(report_item(r, ae));
+    it_resp_free(r);
+    r = IT_CALL_OK(m, "manager's report", "report.activity", "since:s until:s", since, until);
+    assert_non_null(report_item(r, ae));
+    assert_null(report_item(r, giulia));
+    it_resp_free(r);
+    IT_CALL_ERR(m, "not_found", "another team", "report.activity", "since:s until:s team_id:u",
+                since, until, (unsigned long long)retail);
+    IT_CALL_ERR(m, "not_found", "another team's AE", "report.activity", "since:s until:s user_id:u",
+                since, until, (unsigned long long)giulia);
+
+    /* bad input */
+    it_expect_invalid(d, "until < since", "until", "report.activity", "since:s until:s", until,
+                      since);
+    it_expect_invalid(d, "a year and more", "until", "report.activity", "since:s until:s",
+                      "2025-01-01", "2026-06-01");
+    it_expect_invalid(d, "since as a duration", "since", "report.activity", "since:s until:s",
+                      "30d", until);
+    it_expect_invalid(d, "no until", "until", "report.activity", "since:s", since);
+    it_expect_invalid(d, "unknown team", "team_id", "report.activity", "since:s until:s team_id:u",
+                      since, until, 999999999ULL);
+    it_expect_invalid(d, "unknown user", "user_id", "report.activity", "since:s until:s user_id:u",
+                      since, until, 999999999ULL);
+    it_expect_invalid(d, "user 0", "user_id", "report.activity", "since:s until:s user_id:u", since,
+                      until, 0ULL);
+    it_close(a);
+    it_close(m);
+    it_close(d);
+}
+
+static void test_server_stats(void **state)
+{
+    (void)state;
+    it_conn *d = it_session("AGENCY_DEMO_DIRECTOR", NULL);
+    it_conn *a = it_session("AGENCY_DEMO_AE", NULL);
+    IT_CALL_ERR(a, "forbidden", "AE server.stats", "server.stats", NULL);
+    for (int i = 0; i < 3; i++)
+        it_resp_free(IT_CALL_OK(d, "whoami", "auth.whoami", NULL));
+    it_resp *r = IT_CALL_OK(d, "server.stats", "server.stats", NULL);
+    uint64_t v = 0;
+    assert_true(it_u64(r->result, "connections", &v) && v >= 2);
+    assert_true(it_u64(r->result, "pool.workers", &v) && v >= 1);
+    assert_true(it_u64(r->result, "uptime_s", &v));
+    assert_true(it_u64(r->result, "errors.forbidden", &v) && v >= 1);
+    assert_true(it_u64(r->result, "audit.unsealed", &v));
+    assert_true(it_u64(r->result, "audit.lag_ms", &v));
+    const msgpack_object *reqs = it_get(r->result, "requests");
+    assert_non_null(reqs);
+    assert_int_equal(reqs->type, MSGPACK_OBJECT_ARRAY);
+    bool seen = false;
+    for (uint32_t i = 0; i < reqs->via.array.size; i++) {
+        char op[64];
+        uint64_t count = 0, p50 = 0, p99 = 0;
+        it_str(&reqs->via.array.ptr[i], "op", op, sizeof op);
+        if (strcmp(op, "auth.whoami") != 0)
+            continue;
+        seen = true;
+        assert_true(it_u64(&reqs->via.array.ptr[i], "count", &count) && count >= 3);
+        assert_true(it_u64(&reqs->via.array.ptr[i], "p50_us", &p50) && p50 > 0);
+        assert_true(it_u64(&reqs->via.array.ptr[i], "p99_us", &p99) && p99 >= p50);
+    }
+    assert_true(seen);
+    it_resp_free(r);
+    it_close(a);
+    it_close(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_search),         cmocka_unit_test(test_search_bad_input),
         cmocka_unit_test(test_verify_tamper),  cmocka_unit_test(test_verify_concurrent),
-        cmocka_unit_test(test_access_history),
+        cmocka_unit_test(test_access_history), cmocka_unit_test(test_report_activity),
+        cmocka_unit_test(test_server_stats),
     };
     return cmocka_run_group_tests(tests, NULL, it_teardown);
 }

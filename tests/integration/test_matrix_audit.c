@@ -31,6 +31,8 @@ static const struct row matrix[] = {
     {"audit.search", {"forbidden", "forbidden", "ok", "forbidden"}},
     {"audit.verify", {"forbidden", "forbidden", "ok", "forbidden"}},
     {"audit.access", {"forbidden", "forbidden", "ok", "forbidden"}},
+    {"report.activity", {"forbidden", "ok", "ok", "forbidden"}},
+    {"server.stats", {"forbidden", "forbidden", "ok", "forbidden"}},
 };
 
 static uint64_t client_id;
@@ -41,6 +43,8 @@ static it_resp *call(it_conn *c, const char *op)
 {
     if (strcmp(op, "audit.access") == 0)
         return it_call(c, op, "client_id:u at:s", (unsigned long long)client_id, now_at);
+    if (strcmp(op, "report.activity") == 0)
+        return it_call(c, op, "since:s until:s", "2026-01-01", "2026-01-31");
     if (strcmp(op, "audit.search") == 0)
         return it_call(c, op, "op:s limit:u", "auth.login", 5ULL);
     return it_call(c, op, NULL);

@@ -32,11 +32,12 @@ DROP INDEX agency.audit_log_op_idx;
 -- or whose seal_seq skips a number (a row removed) stops the walk: ok false, first_bad_id that
 -- row. next_id is the id of the row after the last one checked when the limit stopped the walk
 -- (pass it as p_since_id to go on), else NULL. sealed_through is the id of the newest sealed
--- row and unsealed the number of rows not sealed yet. Runs as the caller: the audit trail's
+-- row, sealed the number of sealed rows (the chain's length) and unsealed the number of rows
+-- not sealed yet. Runs as the caller: the audit trail's
 -- policy lets only directors (and the owner) see rows, so anyone else checks nothing.
 CREATE FUNCTION agency.audit_verify_range(p_since_id bigint, p_limit bigint,
     OUT ok boolean, OUT checked bigint, OUT first_bad_id bigint, OUT sealed_through bigint,
-    OUT unsealed bigint, OUT next_id bigint)
+    OUT unsealed bigint, OUT sealed bigint, OUT next_id bigint)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
     r agency.audit_log%ROWTYPE;
@@ -72,8 +73,9 @@ BEGIN
         expect_seq := expect_seq + 1;
         last_hash := r.hash;
     END LOOP;
-    SELECT a.id INTO sealed_through FROM agency.audit_log a
+    SELECT a.id, a.seal_seq INTO sealed_through, sealed FROM agency.audit_log a
      WHERE a.seal_seq IS NOT NULL ORDER BY a.seal_seq DESC LIMIT 1;
+    sealed := coalesce(sealed, 0);
     SELECT count(*) INTO unsealed FROM agency.audit_log a WHERE a.seal_seq IS NULL;
 END $$;
 COMMENT ON FUNCTION agency.audit_verify_range(bigint, bigint) IS

@@ -32,12 +32,12 @@ static const char sql_search[] =
     "SELECT a.id, a.at, u.id AS \"user.id\", coalesce(u.full_name, a.username) AS \"user.name\","
     " a.username AS \"user.username\", a.role, a.branch_id AS \"branch.id\","
     " b.name AS \"branch.name\", host(a.peer) AS peer, a.session_id, a.op,"
-    " t.kind AS \"target.kind\", t.id AS \"target.id\", CASE t.kind"
+    " t.kind AS \"target.kind\", t.id AS \"target.id\", coalesce(CASE t.kind"
     "   WHEN 'client' THEN (SELECT c.name FROM agency.clients c WHERE c.id = t.id)"
     "   WHEN 'user' THEN (SELECT x.full_name FROM agency.users x WHERE x.id = t.id)"
     "   WHEN 'team' THEN (SELECT m.name FROM agency.teams m WHERE m.id = t.id)"
     "   WHEN 'branch' THEN (SELECT y.name FROM agency.branches y WHERE y.id = t.id)"
-    " END AS \"target.name\","
+    " END, a.target) AS \"target.name\","
     " agency.audit_outcome_class(a.outcome) AS outcome, a.outcome AS code, a.detail,"
     " 'A,' || a.id || ',' || $10 AS _cursor"
     " FROM agency.audit_log a LEFT JOIN agency.users u ON u.id = a.user_id"
@@ -56,7 +56,7 @@ static const char sql_search[] =
     " ORDER BY a.id DESC LIMIT $9::int";
 
 static const char sql_verify[] =
-    "SELECT ok, checked, first_bad_id, sealed_through, unsealed, next_id"
+    "SELECT ok, checked, first_bad_id, sealed_through, sealed, unsealed, next_id"
     " FROM agency.audit_verify_range($1::bigint, $2::bigint)";
 
 static const char sql_access_client[] =

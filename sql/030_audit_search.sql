@@ -33,8 +33,8 @@ DROP INDEX agency.audit_log_op_idx;
 -- row. next_id is the id of the row after the last one checked when the limit stopped the walk
 -- (pass it as p_since_id to go on), else NULL. sealed_through is the id of the newest sealed
 -- row, sealed the number of sealed rows (the chain's length) and unsealed the number of rows
--- not sealed yet. Runs as the caller: the audit trail's
--- policy lets only directors (and the owner) see rows, so anyone else checks nothing.
+-- not sealed yet. Runs as the caller: the audit trail's policy lets only directors (and the
+-- owner) see rows, so anyone else checks nothing.
 CREATE FUNCTION agency.audit_verify_range(p_since_id bigint, p_limit bigint,
     OUT ok boolean, OUT checked bigint, OUT first_bad_id bigint, OUT sealed_through bigint,
     OUT unsealed bigint, OUT sealed bigint, OUT next_id bigint)

@@ -5,7 +5,8 @@
 -- for a director).
 
 -- The people a report of the caller covers: directors everyone who works on clients, a manager
--- themselves and the members of the teams they manage; nobody else. p_team and p_user narrow it.
+-- themselves and the members of the teams they manage, anyone else only themselves (the
+-- operation table keeps AEs and finance out of report.activity). p_team and p_user narrow it.
 CREATE FUNCTION agency.report_people(p_team bigint, p_user bigint) RETURNS SETOF bigint
 LANGUAGE sql STABLE AS $$
     SELECT u.id FROM agency.users u

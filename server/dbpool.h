@@ -33,6 +33,7 @@ struct dbjob {
     uint64_t request_id;
     struct timespec started; /* CLOCK_MONOTONIC at dispatch */
     uint64_t notify_user;    /* DBJOB_NOTIFY: the user whose connections get answer */
+    long rows;               /* DBJOB_SEAL, DBJOB_SWEEP: rows acted on (-1: failed) */
     /* answer */
     msgpack_sbuffer answer; /* one whole framed response (or notification) */
     enum proto_err err;

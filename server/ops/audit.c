@@ -10,7 +10,10 @@
 #include "op_schema.h"
 #include "op_util.h"
 
-#define AUDIT_VERIFY_LIMIT_MAX 100000000
+/* Rows one audit.verify walks: the default keeps a call to a second or two (statement_timeout is
+ * 5 s by default), the client walks a long chain in steps. */
+#define AUDIT_VERIFY_DEFAULT   20000
+#define AUDIT_VERIFY_LIMIT_MAX 50000
 #define AUDIT_OP_MAX           64
 
 /* Checks the filters' names in one statement: each column is true when its argument names
@@ -154,7 +157,10 @@ static int op_audit_search(struct op_ctx *ctx)
 
 static int op_audit_verify(struct op_ctx *ctx)
 {
-    const char *params[2] = {op_text(ctx, "since_id"), op_text(ctx, "limit")};
+    char lim[24];
+    const char *params[2] = {op_text(ctx, "since_id"), op_has(ctx, "limit")
+                                                           ? op_text(ctx, "limit")
+                                                           : opu_u64(lim, AUDIT_VERIFY_DEFAULT)};
     PGresult *r = db_one(ctx, sql_verify, 2, params, "no chain");
     if (!r)
         return -1;

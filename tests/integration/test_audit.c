@@ -206,6 +206,7 @@ static void test_search_bad_input(void **state)
     it_expect_invalid(d, "verify unknown row", "since_id", "audit.verify", "since_id:u",
                       999999999ULL);
     it_expect_invalid(d, "verify limit 0", "limit", "audit.verify", "limit:u", 0ULL);
+    it_expect_invalid(d, "verify limit too long", "limit", "audit.verify", "limit:u", 50001ULL);
     it_expect_invalid(d, "access without client", "client_id", "audit.access", "at:s",
                       "2026-10-01T00:00:00Z");
     it_expect_invalid(d, "access without at", "at", "audit.access", "client_id:u", 1ULL);
@@ -251,6 +252,20 @@ static void test_verify_tamper(void **state)
     assert_true(verify(d, 0, &bad, &checked));
     assert_true(checked > 10);
     assert_int_equal(bad, 0);
+
+    /* in steps: a limit stops the walk and next_id goes on from there */
+    it_resp *r = IT_CALL_OK(d, "a step", "audit.verify", "limit:u", 3ULL);
+    uint64_t next = 0, step = 0, sealed = 0;
+    assert_true(it_u64(r->result, "checked", &step) && step == 3);
+    assert_true(it_u64(r->result, "next_id", &next) && next > 0);
+    assert_true(it_u64(r->result, "sealed", &sealed) && sealed >= checked);
+    it_resp_free(r);
+    r = IT_CALL_OK(d, "the next step", "audit.verify", "since_id:u limit:u",
+                   (unsigned long long)next, 3ULL);
+    bool ok = false;
+    assert_true(it_bool(r->result, "ok", &ok) && ok);
+    assert_true(it_u64(r->result, "checked", &step) && step == 3);
+    it_resp_free(r);
 
     /* an edited row is named */
     long long victim = it_db_ll("SELECT id FROM agency.audit_log WHERE seal_seq ="

@@ -18,7 +18,9 @@ static const char sql_audit_insert[] =
     " nullif($2, ''), nullif($3, '0')::bigint, nullif($4, '0')::bigint, agency.peer_inet($5),"
     " $6, nullif($7, ''), $8, nullif($9, ''))";
 
-static const char sql_audit_seal[] = "SELECT agency.audit_seal(10000)";
+#define STR_(x) #x
+#define STR(x)  STR_(x)
+static const char sql_audit_seal[] = "SELECT agency.audit_seal(" STR(AUDIT_SEAL_BATCH) ")";
 
 /* The nine parameters of sql_audit_insert; branch and session are the caller's buffers. */
 static void audit_params(struct op_ctx *ctx, const char *outcome, const char *params[9],

@@ -399,6 +399,15 @@ unsigned dbpool_connected(void)
     return atomic_load(&pool.connected);
 }
 
+void dbpool_counts(unsigned *queued, unsigned *running, unsigned *workers)
+{
+    pthread_mutex_lock(&pool.mu);
+    *queued = pool.todo.len + pool.hashq.len;
+    *running = pool.running;
+    *workers = pool.nworkers;
+    pthread_mutex_unlock(&pool.mu);
+}
+
 unsigned dbpool_pending(void)
 {
     pthread_mutex_lock(&pool.mu);

@@ -33,6 +33,7 @@ struct dbjob {
     uint64_t request_id;
     struct timespec started; /* CLOCK_MONOTONIC at dispatch */
     uint64_t notify_user;    /* DBJOB_NOTIFY: the user whose connections get answer */
+    long rows;               /* DBJOB_SEAL, DBJOB_SWEEP: rows acted on (-1: failed) */
     /* answer */
     msgpack_sbuffer answer; /* one whole framed response (or notification) */
     enum proto_err err;
@@ -65,6 +66,8 @@ struct dbjob *dbpool_take_done(void);
 unsigned dbpool_connected(void);
 /* Jobs queued or running. */
 unsigned dbpool_pending(void);
+/* Jobs waiting in the queues, jobs on a worker, and workers (any thread). */
+void dbpool_counts(unsigned *queued, unsigned *running, unsigned *workers);
 /* Lets the workers finish every queued job, then joins them and closes the connections. */
 void dbpool_stop(void);
 

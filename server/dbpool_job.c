@@ -342,6 +342,7 @@ void dbpool_run_job(struct dbworker *w, struct dbjob *job)
         if (w->db && dbpool_pipe_settle(w) == 0) {
             bool seal = job->kind == DBJOB_SEAL;
             long n = seal ? audit_seal(w->db) : sweep_run(w->db);
+            job->rows = n;
             if (n < 0)
                 w->lost = PQstatus(w->db) != CONNECTION_OK;
             else if (n > 0)

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "notify.h"
 #include "ratelimit.h"
+#include "stats.h"
 
 static uint64_t dispatch_request_seq;
 
@@ -60,6 +61,7 @@ void dispatch_too_large(struct conn *c)
  * thousands a second, and the audit trail already records every change), at info otherwise. */
 static void log_request(const struct conn *c, const char *op, double ms, const char *outcome)
 {
+    stats_request(op, outcome, (uint64_t)(ms * 1000.0));
     if (strcmp(outcome, "ok") == 0)
         log_debug("event=request conn=%u user=%llu op=%s ms=%.1f outcome=ok", c->slot,
                   (unsigned long long)c->sess.user_id, op, ms);

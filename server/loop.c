@@ -26,6 +26,7 @@
 #include "notify.h"
 #include "proxyproto.h"
 #include "ratelimit.h"
+#include "sqlapi.h"
 #include "tls.h"
 
 /* epoll tokens that are never connection ids (those have a generation >= 1 above bit 32) */
@@ -152,6 +153,10 @@ static void loop_completions(uint64_t now)
     while ((job = dbpool_take_done()) != NULL) {
         if (job->kind == DBJOB_SEAL || job->kind == DBJOB_SWEEP) {
             *(job->kind == DBJOB_SEAL ? &lp.seal_pending : &lp.sweep_pending) = false;
+            /* a full batch of seals: more rows wait, so the next batch goes at once (the
+               chain keeps up with any write rate the workers can seal) */
+            if (job->kind == DBJOB_SEAL && job->rows >= AUDIT_SEAL_BATCH)
+                lp.next_seal = now;
             dbjob_free(job);
             continue;
         }

@@ -17,6 +17,7 @@
 #include "op.h"
 #include "password.h"
 #include "sqlapi.h"
+#include "stats.h"
 #include "tls.h"
 
 enum mode { MODE_SERVE, MODE_CHECK, MODE_MIGRATE, MODE_DIRECTOR };
@@ -261,6 +262,7 @@ static int run_server(const struct config *cfg)
     /* Argon2id on a low-priority pool of cores - 1 threads: logins queue there instead of
        taking every core from the I/O thread. */
     log_info("event=password_pool threads=%u", password_pool_start(0));
+    stats_start();
     if (dbpool_start(cfg, err, sizeof(err)) < 0) {
         log_error("event=fatal reason=database error=%s", log_quote(q, sizeof(q), err));
         dbpool_stop();

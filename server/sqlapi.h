@@ -31,6 +31,8 @@ int audit_write(struct op_ctx *ctx, const char *outcome);
 /* Seals audit rows written since the last call into the hash chain (own transaction).
  * Returns the number sealed or -1. Called periodically by one worker. */
 long audit_seal(PGconn *db);
+/* Rows one audit_seal call seals at most: a full batch means more are waiting. */
+#define AUDIT_SEAL_BATCH 10000
 
 /* Runs the database's due sweeps (agency.sweep(), sql/026: SLA escalations, renewal
  * reminders, whatever the areas registered in agency.sweeps) in its own transaction. Returns

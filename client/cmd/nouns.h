@@ -11,7 +11,9 @@ extern const struct noun cmd_log;      /* activity.c */
 extern const struct noun cmd_activity; /* activity.c */
 extern const struct noun cmd_agenda;   /* agenda.c */
 extern const struct noun cmd_issue;    /* issue.c */
+extern const struct noun cmd_audit;    /* audit.c */
 extern const struct noun cmd_report;   /* report.c */
+extern const struct noun cmd_server;   /* audit.c (server stats) */
 
 /* Every noun above, NULL-ended. */
 extern const struct noun *const cmd_nouns[];

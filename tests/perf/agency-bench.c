@@ -393,7 +393,7 @@ static void raise_nofile(unsigned need)
 static int check_clients(const struct bench_run *run, const struct bench_user *users, unsigned n)
 {
     bool need = run->weight[BOP_CLIENT_GET] || run->weight[BOP_CLIENT_LIST] ||
-                run->weight[BOP_ACTIVITY_LOG];
+                run->weight[BOP_ACTIVITY_LOG] || run->weight[BOP_AUDIT_SEARCH];
     for (unsigned i = 0; need && i < n; i++)
         if (users[i].n_clients == 0) {
             fprintf(stderr, "agency-bench: %s sees no client (use --setup-clients)\n",

@@ -26,6 +26,7 @@ enum bench_op {
     BOP_ACTIVITY_LOG,
     BOP_AUTH_RESUME,
     BOP_AUTH_LOGIN,
+    BOP_AUDIT_SEARCH,
     BOP__COUNT
 };
 

@@ -23,7 +23,8 @@
 #include "tlsctx.h"
 
 static const char *const op_names[BOP__COUNT] = {
-    "ping", "client.get", "client.list", "agenda", "activity.log", "auth.resume", "auth.login",
+    "ping",         "client.get",  "client.list", "agenda",
+    "activity.log", "auth.resume", "auth.login",  "audit.search",
 };
 
 const char *bench_op_name(enum bench_op op)

@@ -74,6 +74,18 @@ static void pack_args(msgpack_packer *pk, enum bench_op op, const struct bench_u
         proto_kv_str(pk, "kind", "call");
         proto_kv_str(pk, "summary", "agency-bench call");
         break;
+    case BOP_AUDIT_SEARCH:
+        /* a director's page of the trail by one of three filters: a client, an operation,
+           the refusals */
+        msgpack_pack_map(pk, 2);
+        if (k % 3 == 0)
+            proto_kv_u64(pk, "client_id", u->client_ids[k]);
+        else if (k % 3 == 1)
+            proto_kv_str(pk, "op", "client.update");
+        else
+            proto_kv_str(pk, "outcome", "denied");
+        proto_kv_u64(pk, "limit", 50);
+        break;
     default:
         msgpack_pack_map(pk, 0);
         break;

@@ -10,14 +10,20 @@
 #include "meta.h"
 #include "render.h"
 #include "settings.h"
+#include "status.h"
 
-/* What a command did; the numbers are the process exit codes. */
-enum cmd_status {
-    CMD_OK = 0,
-    CMD_FAILED = 1, /* the operation answered an error */
-    CMD_USAGE = 2,  /* the command was wrong */
-    CMD_CONN = 3,   /* connection or authentication */
-    CMD_QUIT = 4    /* quit/exit/logout: leave with status 0 */
+struct noun;     /* noun.h */
+struct show_col; /* show.h */
+struct page;     /* page.h */
+
+/* The display options of one command line (--columns, --all, --expanded) and the columns of
+   the command's row; reset before every line. */
+struct app_cmd {
+    const char *columns; /* --columns a,b,c */
+    bool all;            /* --all: every page */
+    bool expanded;       /* --expanded */
+    const struct show_col *cols;
+    size_t ncols;
 };
 
 struct app {
@@ -30,7 +36,13 @@ struct app {
     bool colour_err;    /* colour on stderr */
     char username[128]; /* who is logged in */
     char role[32];
-    uint64_t user_id; /* the logged-in user's id (0 when the server did not say) */
+    char branch[128];                /* the user's branch (auth.whoami), or "" */
+    uint64_t user_id;                /* the logged-in user's id (0 when the server did not say) */
+    const struct noun *const *nouns; /* the commands of client/cmd/ (NULL-ended), set by main */
+    enum render_expand expand;       /* \x: expanded display on, off or auto */
+    bool timing;                     /* \timing: print how long each command took */
+    struct app_cmd cmd;              /* this line's own */
+    struct page *page;               /* the list that "next" goes on with (page.h), or NULL */
 };
 
 /* Prints "error: <message> (<code>)" and "  <field>: <reason>" for invalid, to stderr. */

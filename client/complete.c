@@ -9,18 +9,22 @@
 #include <readline/readline.h>
 
 #include "grammar.h"
+#include "noun.h"
+#include "vocab.h"
 
 #define COMPLETE_MAX 512
 
 static const struct meta *cat;
-static char **(*client_lookup)(void *ud, const char *prefix);
-static void *client_ud;
-static bool gen_nofilter; /* the candidates are client names: quoted, not filtered by prefix */
+static const struct noun *const *nouns;
+static char **(*names_lookup)(void *ud, enum noun_conv conv, const char *prefix);
+static void *names_ud;
+static bool gen_nofilter; /* the candidates are names: quoted, not filtered by prefix */
 static char *const *form_choices;
 static size_t form_nchoices;
+static enum noun_conv form_names; /* a form field that names someone or something */
 
-static const char *const builtins[] = {"help",   "whoami", "password", "sessions",
-                                       "logout", "quit",   "exit"};
+static const char *const builtins[] = {"help", "whoami", "password", "sessions", "logout",
+                                       "next", "clear",  "quit",     "exit"};
 static const char *const alias_of[][2] = {{"create", "add"}, {"get", "show"}, {"update", "edit"}};
 
 struct cands {
@@ -45,6 +49,7 @@ static void add_str(struct cands *c, const char *s)
     add(c, s, strlen(s));
 }
 
+/* The nouns of the operations, and those of the command files whose operation is offered. */
 static void add_nouns(struct cands *c, const struct meta *m)
 {
     for (size_t i = 0; i < m->nops; i++) {
@@ -53,6 +58,12 @@ static void add_nouns(struct cands *c, const struct meta *m)
             continue;
         add(c, name, strcspn(name, "."));
     }
+    for (size_t i = 0; nouns && nouns[i]; i++)
+        for (const struct noun_verb *v = nouns[i]->verbs; v->op; v++)
+            if (meta_find(m, v->op)) {
+                add_str(c, nouns[i]->name);
+                break;
+            }
 }
 
 static void add_verbs(struct cands *c, const struct meta *m, const char *noun)
@@ -74,97 +85,122 @@ static void add_verbs(struct cands *c, const struct meta *m, const char *noun)
     }
 }
 
-static bool word_present(const struct grammar_words *w, size_t upto, const char *flag)
+/* The argument of op that the flag word names (as its vocabulary spells it or by its own name),
+   or NULL. */
+static const struct meta_arg *flag_arg(const struct meta_op *op, const char *word)
 {
-    size_t fl = strlen(flag);
+    char name[128];
+    const char *eq = strchr(word, '=');
+    size_t len = eq ? (size_t)(eq - word - 2) : strlen(word + 2);
+    const struct noun_flag *f = vocab_flag(vocab_row(nouns, op->name), op, word + 2, len);
+    if (f)
+        return meta_arg_find(op, f->arg);
+    snprintf(name, sizeof(name), "%.*s", (int)len, word + 2);
+    for (char *p = name; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    return meta_arg_find(op, name);
+}
+
+/* True when some word before upto gives arg (in any spelling). */
+static bool arg_present(const struct meta_op *op, const struct grammar_words *w, size_t upto,
+                        const struct meta_arg *arg)
+{
     for (size_t i = 0; i < upto; i++)
-        if (strncmp(w->v[i], flag, fl) == 0 && (w->v[i][fl] == '\0' || w->v[i][fl] == '='))
+        if (strncmp(w->v[i], "--", 2) == 0 && w->v[i][2] && flag_arg(op, w->v[i]) == arg)
             return true;
     return false;
 }
 
 /* Words after the verb (up to cur) that are values, not --flags or their values. */
-static size_t count_positional(const struct meta_op *op, const struct grammar_words *w, size_t cur)
+static size_t count_positional(const struct meta_op *op, const struct grammar_words *w, size_t from,
+                               size_t cur)
 {
     size_t n = 0;
-    for (size_t i = 2; i < cur; i++) {
+    for (size_t i = from; i < cur; i++) {
         if (strncmp(w->v[i], "--", 2) != 0) {
             n++;
             continue;
         }
-        char name[128];
-        snprintf(name, sizeof(name), "%s", w->v[i] + 2);
-        for (char *p = name; *p; p++)
-            if (*p == '-')
-                *p = '_';
-        const struct meta_arg *arg = meta_arg_find(op, name);
+        const struct meta_arg *arg = flag_arg(op, w->v[i]);
         if (arg && arg->type != MT_BOOL && !strchr(w->v[i], '='))
             i++; /* its value */
     }
     return n;
 }
 
-/* Flags of op not yet typed, or the choices of the enum flag just before the word. */
-static void add_args(struct cands *c, const struct meta_op *op, const struct grammar_words *w,
-                     size_t cur, const char *word)
+static void add_names(struct cands *c, enum noun_conv conv, const char *word, char open_quote);
+
+/* Flags of op not yet typed, or the values of the flag just before the word: its choices, or
+   the names it takes. True when the candidates are names (not to be filtered again). */
+static bool add_args(struct cands *c, const struct meta_op *op, const struct grammar_words *w,
+                     size_t from, size_t cur, const char *word, char open_quote)
 {
     if (cur > 0 && strncmp(w->v[cur - 1], "--", 2) == 0 && !strchr(w->v[cur - 1], '=')) {
-        char name[128];
-        snprintf(name, sizeof(name), "%s", w->v[cur - 1] + 2);
-        for (char *p = name; *p; p++)
-            if (*p == '-')
-                *p = '_';
-        const struct meta_arg *arg = meta_arg_find(op, name);
+        const struct meta_arg *arg = flag_arg(op, w->v[cur - 1]);
+        struct vocab_word vw;
         if (arg && arg->type != MT_BOOL) {
+            vocab_word(nouns, op, arg, &vw);
+            if (vw.conv != NOUN_AS_TYPED && !arg->nchoices) {
+                add_names(c, vw.conv, word, open_quote);
+                return true;
+            }
             for (size_t k = 0; k < arg->nchoices; k++)
                 add_str(c, arg->choices[k]);
-            return;
+            return false;
         }
     }
     if (word[0] != '-' && word[0] != '\0')
-        return;
-    size_t positional = count_positional(op, w, cur);
+        return false;
+    size_t positional = count_positional(op, w, from, cur);
     for (size_t k = 0; k < op->nargs; k++) {
-        char flag[140];
         const struct meta_arg *arg = &op->args[k];
-        if (meta_arg_hidden(arg))
+        struct vocab_word vw;
+        if (meta_arg_hidden(arg) || arg_present(op, w, cur, arg))
             continue;
-        grammar_flag_name(arg->name, flag, sizeof(flag));
-        if (word_present(w, cur, flag))
-            continue;
-        if (arg->required && positional > 0) { /* given as a positional word */
+        vocab_word(nouns, op, arg, &vw);
+        if ((arg->required || vw.positional) && positional > 0) { /* given as a positional word */
             positional--;
             continue;
         }
-        add_str(c, flag);
+        add_str(c, vw.flag);
     }
+    return false;
 }
 
-/* Is word number cur a CLIENT of its command (client show|edit|archive|assign|list, contact
-   add|list, log KIND, activity list, or the value of --client)? */
+/* The row of the command files that the words before cur name (noun and verb, or a noun used
+   alone), with the index of its first positional word in *first; NULL when none. */
+static const struct noun_verb *row_of(const struct grammar_words *w, size_t cur, size_t *first)
+{
+    const struct noun *noun = nouns ? noun_find(nouns, w->v[0]) : NULL;
+    if (!noun)
+        return NULL;
+    if (noun_alone(noun)) {
+        const struct noun_verb *v = noun_verb(noun, NULL);
+        *first = v->lead ? 2 : 1;
+        return v;
+    }
+    *first = 2;
+    return cur >= 2 ? noun_verb(noun, w->v[1]) : NULL;
+}
+
+/* Is word number cur a CLIENT of its command (a row's positional CLIENT)? */
 static bool client_position(const struct meta *m, const struct grammar_words *w, size_t cur)
 {
-    static const char *const first_only[][2] = {
-        {"client", "show"},    {"client", "get"},    {"client", "edit"},    {"client", "update"},
-        {"client", "archive"}, {"contact", "add"},   {"contact", "create"}, {"contact", "list"},
-        {"contact", "ls"},     {"activity", "list"}, {"activity", "ls"}};
-    if (cur >= 1 && strcmp(w->v[cur - 1], "--client") == 0)
-        return true;
+    size_t first = 0;
     if (cur < 2 || (cur > 0 && strncmp(w->v[cur - 1], "--", 2) == 0 && !strchr(w->v[cur - 1], '=')))
         return false;
-    if (strcmp(w->v[0], "log") == 0)
-        return cur == 2 && meta_find(m, "activity.log");
-    if (strcmp(w->v[0], "client") == 0 && !strcmp(w->v[1], "assign"))
+    const struct noun_verb *v = row_of(w, cur, &first);
+    if (!v || v->first != NOUN_CLIENT || cur < first || !meta_find(m, v->op))
+        return false;
+    if (v->pos == NOUN_POS_ALL)
         return true;
-    if (strcmp(w->v[0], "client") == 0 && (!strcmp(w->v[1], "list") || !strcmp(w->v[1], "ls")))
+    if (v->pos == NOUN_POS_TEXT)
         return cur < w->n && w->v[cur][0] != '\0'; /* a search word being typed */
     size_t pos = 0;
-    for (size_t i = 2; i < cur; i++)
+    for (size_t i = first; i < cur; i++)
         pos += strncmp(w->v[i], "--", 2) != 0;
-    for (size_t k = 0; k < sizeof(first_only) / sizeof(first_only[0]); k++)
-        if (!strcmp(w->v[0], first_only[k][0]) && !strcmp(w->v[1], first_only[k][1]))
-            return pos == 0;
-    return false;
+    return v->pos == NOUN_POS_FIRST && pos == 0;
 }
 
 /* Quotes name for the command line: "..." with \" and \\ escaped. malloc'd. */
@@ -190,11 +226,11 @@ static bool needs_quotes(const char *s)
     return strpbrk(s, " \t\"'\\") != NULL;
 }
 
-/* The server's client names for word into c: quoted when any needs it and no quote is open
-   (open_quote is the quote typed before the word, or 0). */
-static void add_client_names(struct cands *c, const char *word, char open_quote)
+/* The server's names of what conv names for word into c: quoted when any needs it and no quote
+   is open (open_quote is the quote typed before the word, or 0). */
+static void add_names(struct cands *c, enum noun_conv conv, const char *word, char open_quote)
 {
-    char **names = client_lookup ? client_lookup(client_ud, word) : NULL;
+    char **names = names_lookup ? names_lookup(names_ud, conv, word) : NULL;
     bool quote = false;
     for (char **p = names; p && *p && !open_quote; p++)
         quote |= needs_quotes(*p);
@@ -245,6 +281,15 @@ static int split_open(const char *line, struct grammar_words *w, char *open)
     return -1;
 }
 
+/* The argument that the first word after noun is, for a noun used alone ("log KIND"). */
+static const struct meta_arg *lead_arg(const struct meta *m, const char *name)
+{
+    const struct noun *noun = nouns ? noun_find(nouns, name) : NULL;
+    const struct noun_verb *v = noun ? noun_verb(noun, NULL) : NULL;
+    const struct meta_op *op = v && v->lead ? meta_find(m, v->op) : NULL;
+    return op ? meta_arg_find(op, v->lead) : NULL;
+}
+
 char **complete_candidates(const struct meta *m, const char *line)
 {
     struct grammar_words w;
@@ -253,6 +298,17 @@ char **complete_candidates(const struct meta *m, const char *line)
     gen_nofilter = false;
     if (!c.v)
         return NULL;
+    if (form_names != NOUN_AS_TYPED) { /* the whole line is the name */
+        add_names(&c, form_names, line, 0);
+        for (size_t i = 0; i < c.n; i++) /* a form takes the name as it is, unquoted */
+            if (c.v[i][0] == '"') {
+                char *q = c.v[i];
+                memmove(q, q + 1, strlen(q));
+                q[strlen(q) - 1] = '\0';
+            }
+        gen_nofilter = true;
+        return c.v;
+    }
     if (form_choices) {
         const char *sp = strrchr(line, ' ');
         const char *typed = sp ? sp + 1 : line;
@@ -274,24 +330,31 @@ char **complete_candidates(const struct meta *m, const char *line)
             add_str(&c, builtins[i]);
     } else if (cur == 1 && strcmp(w.v[0], "help") == 0) {
         add_nouns(&c, m);
-    } else if (cur == 1 && strcmp(w.v[0], "log") == 0) {
-        const struct meta_op *op = meta_find(m, "activity.log");
-        const struct meta_arg *kind = op ? meta_arg_find(op, "kind") : NULL;
-        for (size_t k = 0; kind && k < kind->nchoices; k++)
-            add_str(&c, kind->choices[k]);
+    } else if (cur == 1 && lead_arg(m, w.v[0])) {
+        const struct meta_arg *lead = lead_arg(m, w.v[0]);
+        for (size_t k = 0; k < lead->nchoices; k++)
+            add_str(&c, lead->choices[k]);
     } else if (cur == 1) {
         add_verbs(&c, m, w.v[0]);
     } else if (word[0] != '-' && client_position(m, &w, cur)) {
-        add_client_names(&c, word, open_quote);
+        add_names(&c, NOUN_CLIENT, word, open_quote);
         gen_nofilter = true;
+    } else {
+        size_t first = 2;
+        const struct noun_verb *row = row_of(&w, cur, &first);
+        const struct meta_op *op = row ? meta_find(m, row->op) : NULL;
+        if (!op) {
+            size_t used = grammar_resolve(m, w.v, cur, method, sizeof(method));
+            op = used ? meta_find(m, method) : NULL;
+            first = used;
+        }
+        if (op)
+            gen_nofilter = add_args(&c, op, &w, first, cur, word, open_quote);
+    }
+    if (gen_nofilter) {
         c.v[c.n] = NULL;
         grammar_words_free(&w);
         return c.v;
-    } else {
-        size_t used = grammar_resolve(m, w.v, cur, method, sizeof(method));
-        const struct meta_op *op = used ? meta_find(m, method) : NULL;
-        if (op)
-            add_args(&c, op, &w, cur, word);
     }
     /* keep only what starts with the word typed */
     size_t keep = 0, wl = strlen(word);
@@ -348,9 +411,10 @@ static char **attempt(const char *text, int start, int end)
     return rl_completion_matches(text, generator);
 }
 
-void complete_init(const struct meta *m)
+void complete_init(const struct meta *m, const struct noun *const *table)
 {
     cat = m;
+    nouns = table;
     rl_readline_name = "agency";
     rl_attempted_completion_function = attempt;
     rl_basic_word_break_characters = " \t";
@@ -358,10 +422,16 @@ void complete_init(const struct meta *m)
     rl_completer_quote_characters = "\"'";
 }
 
-void complete_set_clients(char **(*lookup)(void *ud, const char *prefix), void *ud)
+void complete_set_lookup(char **(*lookup)(void *ud, enum noun_conv conv, const char *prefix),
+                         void *ud)
 {
-    client_lookup = lookup;
-    client_ud = ud;
+    names_lookup = lookup;
+    names_ud = ud;
+}
+
+void complete_set_names(enum noun_conv conv)
+{
+    form_names = conv;
 }
 
 void complete_set_choices(char *const *choices, size_t n)

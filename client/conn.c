@@ -11,7 +11,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "conn_int.h"
+#include "conn_io.h"
 #include "tlsctx.h"
 
 static void notice(struct conn *c, const char *msg)
@@ -54,6 +54,7 @@ struct conn *conn_new(const struct conn_opts *o, char *err, size_t errlen)
     c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 30000;
     c->notice = o->notice;
     c->notice_ud = o->notice_ud;
+    c->cancel = o->cancel;
     c->next_msgid = 1;
     c->ctx = tlsctx_client_new(c->ca, c->cert, c->key, err, errlen);
     if (!c->host || !c->ctx) {
@@ -115,6 +116,11 @@ int conn_fd(const struct conn *c)
 bool conn_has_buffered(const struct conn *c)
 {
     return c->ssl && (SSL_pending(c->ssl) > 0 || c->rlen >= PROTO_HEADER_SIZE);
+}
+
+const char *conn_server(const struct conn *c)
+{
+    return c->server;
 }
 
 bool conn_has_session(const struct conn *c)
@@ -318,9 +324,14 @@ static int say_hello(struct conn *c, char *err, size_t errlen)
         return -1;
     }
     int rc = 0;
+    const char *server;
+    size_t slen;
     if (r.code != PE_OK) {
         snprintf(err, errlen, "server refused hello: %s (%s)", r.message, proto_err_name(r.code));
         rc = -1;
+    } else if (proto_get_str(r.result, "server", &server, &slen, sizeof(c->server) - 1) == PG_OK) {
+        memcpy(c->server, server, slen);
+        c->server[slen] = '\0';
     }
     conn_reply_free(&r);
     return rc;
@@ -372,12 +383,19 @@ static enum conn_status reconnect(struct conn *c, char *err, size_t errlen)
 {
     int backoff = 250;
     for (int attempt = 0; attempt < CONN_RECONNECT_TRIES; attempt++) {
+        if (c->cancel && *c->cancel) {
+            c->cancelled = true;
+            return CONN_LOST;
+        }
         if (attempt) {
             conn_sleep_ms(backoff);
             backoff *= 2;
         }
-        if (conn_open(c, err, errlen) < 0)
+        if (conn_open(c, err, errlen) < 0) {
+            if (c->cancelled)
+                return CONN_LOST;
             continue;
+        }
         if (!c->has_token)
             return CONN_OK;
         enum conn_status s = resume(c);
@@ -397,8 +415,22 @@ static enum conn_status reconnect(struct conn *c, char *err, size_t errlen)
     return CONN_LOST;
 }
 
-enum conn_status conn_call(struct conn *c, const char *method, const char *args, size_t args_len,
-                           bool retry_safe, struct conn_reply *r, char *err, size_t errlen)
+/* A wait that Ctrl-C stopped: a request cut short leaves a broken frame, so the connection is
+   closed; one that had left keeps it (its answer, when it comes, is dropped). */
+static enum conn_status cancelled(struct conn *c, bool sent, struct conn_reply *r, char *err,
+                                  size_t errlen)
+{
+    c->cancelled = false;
+    if (!sent)
+        conn_close(c);
+    r->sent = sent;
+    snprintf(err, errlen, "cancelled");
+    return CONN_CANCELLED;
+}
+
+static enum conn_status call_retrying(struct conn *c, const char *method, const char *args,
+                                      size_t args_len, bool retry_safe, struct conn_reply *r,
+                                      char *err, size_t errlen)
 {
     int unavailable = 0, backoff = 500;
     conn_reply_init(r);
@@ -411,11 +443,15 @@ enum conn_status conn_call(struct conn *c, const char *method, const char *args,
                 notice(c, "connection lost; reconnecting...");
             enum conn_status s = reconnect(c, err, errlen);
             c->closed_idle = false;
+            if (s != CONN_OK && c->cancelled)
+                return cancelled(c, false, r, err, errlen);
             if (s != CONN_OK)
                 return s;
         }
         if (exchange(c, method, args, args_len, r, &sent) < 0) {
             conn_reply_free(r);
+            if (c->cancelled)
+                return cancelled(c, sent, r, err, errlen);
             conn_close(c);
             if (sent && !retry_safe) {
                 snprintf(err, errlen, "connection lost during %s: it may or may not have been done",
@@ -428,7 +464,8 @@ enum conn_status conn_call(struct conn *c, const char *method, const char *args,
             }
             continue;
         }
-        if (r->code == PE_UNAVAILABLE && retry_safe && unavailable++ < CONN_UNAVAILABLE_TRIES) {
+        if (r->code == PE_UNAVAILABLE && retry_safe && unavailable++ < CONN_UNAVAILABLE_TRIES &&
+            !(c->cancel && *c->cancel)) {
             conn_reply_free(r);
             conn_sleep_ms(backoff);
             backoff *= 2;
@@ -439,6 +476,14 @@ enum conn_status conn_call(struct conn *c, const char *method, const char *args,
         return r->code == PE_OK ? CONN_OK : CONN_ERROR;
     }
     return r->zone ? (r->code == PE_OK ? CONN_OK : CONN_ERROR) : CONN_LOST;
+}
+
+enum conn_status conn_call(struct conn *c, const char *method, const char *args, size_t args_len,
+                           bool retry_safe, struct conn_reply *r, char *err, size_t errlen)
+{
+    enum conn_status s = call_retrying(c, method, args, args_len, retry_safe, r, err, errlen);
+    snprintf(r->method, sizeof(r->method), "%s", method);
+    return s;
 }
 
 enum conn_status conn_login(struct conn *c, const char *user, const char *password,

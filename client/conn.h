@@ -5,6 +5,7 @@
 #ifndef AGENCY_CONN_H
 #define AGENCY_CONN_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,11 +24,15 @@ struct conn_opts {
     /* Called with one line for the person at the terminal ("reconnecting..."); may be NULL. */
     void (*notice)(void *ud, const char *msg);
     void *notice_ud;
+    /* When it becomes non-zero (Ctrl-C), a call stops waiting and answers CONN_CANCELLED; the
+       connection stays open if the request had left (its late answer is dropped). May be NULL. */
+    const volatile sig_atomic_t *cancel;
 };
 
 /* The answer to one request, or one server push. Holds the frame and the zone its objects
    point into; release with conn_reply_free. */
 struct conn_reply {
+    char method[64]; /* the operation asked (for messages) */
     uint8_t *frame;
     msgpack_zone *zone;
     const msgpack_object *result; /* the result (or the pushed event map); NULL on error */
@@ -36,6 +41,7 @@ struct conn_reply {
     char field[64];              /* invalid: the argument */
     char reason[160];            /* invalid: why */
     const msgpack_object *error; /* the whole error map (for details such as candidates) */
+    bool sent;                   /* CONN_CANCELLED: the request had reached the server */
 };
 
 enum conn_status {
@@ -43,7 +49,8 @@ enum conn_status {
     CONN_ERROR = 1,      /* the server answered an error: see reply code/message */
     CONN_LOST = -1,      /* no connection (could not connect or reconnect): message in err */
     CONN_AMBIGUOUS = -2, /* lost while a mutating request without a key was in flight */
-    CONN_SESSION = -3    /* reconnected but the session could not be resumed (expired) */
+    CONN_SESSION = -3,   /* reconnected but the session could not be resumed (expired) */
+    CONN_CANCELLED = -4  /* Ctrl-C while waiting: abandoned here (see reply.sent) */
 };
 
 struct conn;
@@ -75,6 +82,8 @@ enum conn_status conn_call(struct conn *c, const char *method, const char *args,
 /* auth.login; on success remembers the token for auth.resume. Same returns as conn_call. */
 enum conn_status conn_login(struct conn *c, const char *user, const char *password,
                             struct conn_reply *r, char *err, size_t errlen);
+/* The server program and version its hello answered ("agencyd/0.1.0"), or "". */
+const char *conn_server(const struct conn *c);
 /* Forgets the session token (after logout). */
 void conn_forget_session(struct conn *c);
 bool conn_has_session(const struct conn *c);

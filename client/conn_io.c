@@ -1,6 +1,6 @@
 /* conn_io.c - the connection's sockets, TLS and framing: non-blocking connect, handshake,
    reads and writes with deadlines, frames cut out of the read buffer. */
-#include "conn_int.h"
+#include "conn_io.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -15,6 +15,7 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
+#include "proto.h"
 #include "tlsctx.h"
 
 int64_t conn_now_ms(void)
@@ -31,8 +32,9 @@ void conn_sleep_ms(int ms)
         ;
 }
 
-/* Waits for events on fd until deadline: 1 ready, 0 timed out, -1 error. */
-static int wait_fd(int fd, short events, int64_t deadline)
+/* Waits for events on fd until deadline: 1 ready, 0 timed out, -1 error, -2 Ctrl-C (*cancel
+   set when a signal interrupted the wait). */
+static int wait_fd(const volatile sig_atomic_t *cancel, int fd, short events, int64_t deadline)
 {
     for (;;) {
         int64_t left = deadline - conn_now_ms();
@@ -44,6 +46,8 @@ static int wait_fd(int fd, short events, int64_t deadline)
             return 1;
         if (n < 0 && errno != EINTR)
             return -1;
+        if (n < 0 && cancel && *cancel)
+            return -2;
     }
 }
 
@@ -51,24 +55,31 @@ static int wait_fd(int fd, short events, int64_t deadline)
    no time left (or nonblocking and WANT_READ), -1 failed. */
 static int ssl_wait(struct conn *c, int ret, int64_t deadline)
 {
+    int w;
     switch (SSL_get_error(c->ssl, ret)) {
     case SSL_ERROR_WANT_READ:
-        return wait_fd(c->fd, POLLIN, deadline);
+        w = wait_fd(c->cancel, c->fd, POLLIN, deadline);
+        break;
     case SSL_ERROR_WANT_WRITE:
-        return wait_fd(c->fd, POLLOUT, deadline);
+        w = wait_fd(c->cancel, c->fd, POLLOUT, deadline);
+        break;
     default:
         return -1;
     }
+    if (w == -2)
+        c->cancelled = true;
+    return w < 0 ? -1 : w;
 }
 
-static int tcp_connect_one(const struct addrinfo *ai, int64_t deadline)
+static int tcp_connect_one(const volatile sig_atomic_t *cancel, const struct addrinfo *ai,
+                           int64_t deadline)
 {
     int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
     if (fd < 0)
         return -1;
     if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
         return fd;
-    if (errno == EINPROGRESS && wait_fd(fd, POLLOUT, deadline) == 1) {
+    if (errno == EINPROGRESS && wait_fd(cancel, fd, POLLOUT, deadline) == 1) {
         int soerr = 0;
         socklen_t sl = sizeof(soerr);
         if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && soerr == 0)
@@ -97,11 +108,16 @@ int conn_io_tcp_connect(struct conn *c, int64_t deadline, char *err, size_t errl
     }
     int fd = -1, last = ECONNREFUSED;
     for (struct addrinfo *ai = res; ai && fd < 0; ai = ai->ai_next) {
-        fd = tcp_connect_one(ai, deadline);
+        fd = tcp_connect_one(c->cancel, ai, deadline);
         if (fd < 0)
             last = errno;
     }
     freeaddrinfo(res);
+    if (fd < 0 && c->cancel && *c->cancel) {
+        c->cancelled = true;
+        snprintf(err, errlen, "cancelled");
+        return -1;
+    }
     if (fd < 0) {
         snprintf(err, errlen, "cannot connect to %s:%u: %s", c->host, c->port, strerror(last));
         return -1;

@@ -126,6 +126,21 @@ static size_t hms(const char *s, int *h, int *mi, int *sec)
     return 8;
 }
 
+/* "Z" or "+HH:MM"/"-HH:MM" ending a timestamp, as seconds east of UTC; false otherwise. */
+static bool zone_offset(const char *zone, long *offset)
+{
+    int oh, om;
+    if ((zone[0] == 'Z' || zone[0] == 'z') && zone[1] == '\0') {
+        *offset = 0;
+        return true;
+    }
+    if ((zone[0] != '+' && zone[0] != '-') || strlen(zone) != 6 || zone[3] != ':' ||
+        !digits(zone + 1, 2, &oh) || !digits(zone + 4, 2, &om) || oh > 23 || om > 59)
+        return false;
+    *offset = (zone[0] == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
+    return true;
+}
+
 /* Local wall-clock time to time_t; -1 when it does not exist. */
 static time_t local_time(int y, int m, int d, int h, int mi, int sec)
 {
@@ -172,18 +187,66 @@ int dates_parse_timestamp(const char *text, time_t now, char out[21])
         return 0;
     }
     long offset = 0;
-    if ((zone[0] == 'Z' || zone[0] == 'z') && zone[1] == '\0') {
-        offset = 0;
-    } else if ((zone[0] == '+' || zone[0] == '-') && strlen(zone) == 6 && zone[3] == ':') {
-        int oh, om;
-        if (!digits(zone + 1, 2, &oh) || !digits(zone + 4, 2, &om) || oh > 23 || om > 59)
-            return -1;
-        offset = (zone[0] == '-' ? -1 : 1) * (oh * 3600L + om * 60L);
-    } else {
+    if (!zone_offset(zone, &offset))
         return -1;
-    }
     long long t =
         (long long)days_from_civil(y, m, d) * 86400LL + h * 3600LL + mi * 60LL + sec - offset;
     put_utc((time_t)t, out);
+    return 0;
+}
+
+/* ---- display ---- */
+
+/* Reads an RFC 3339 timestamp (Z or an offset, fractions ignored) into *t; false if not one. */
+static bool parse_rfc3339(const char *s, time_t *t)
+{
+    int y, m, d, h, mi, sec;
+    size_t len = strlen(s);
+    if (len < 20 || !ymd(s, &y, &m, &d) || (s[10] != 'T' && s[10] != 't'))
+        return false;
+    size_t used = hms(s + 11, &h, &mi, &sec);
+    if (used != 8)
+        return false;
+    const char *zone = s + 19;
+    if (*zone == '.')
+        for (zone++; *zone >= '0' && *zone <= '9'; zone++)
+            ;
+    long offset = 0;
+    if (!zone_offset(zone, &offset))
+        return false;
+    *t = (time_t)((long long)days_from_civil(y, m, d) * 86400LL + h * 3600LL + mi * 60LL + sec -
+                  offset);
+    return true;
+}
+
+int dates_show_timestamp(const char *text, char out[17])
+{
+    time_t t;
+    struct tm tm;
+    char tmp[64];
+    if (!parse_rfc3339(text, &t) || !localtime_r(&t, &tm))
+        return -1;
+    snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min);
+    snprintf(out, 17, "%.16s", tmp);
+    return 0;
+}
+
+int dates_show_due(const char *text, time_t now, char *out, size_t outlen)
+{
+    int y, m, d;
+    struct tm tm;
+    if (strlen(text) != 10 || !ymd(text, &y, &m, &d) || !localtime_r(&now, &tm))
+        return -1;
+    long days =
+        days_from_civil(y, m, d) - days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    if (days == 0)
+        snprintf(out, outlen, "%s (today)", text);
+    else if (days == 1)
+        snprintf(out, outlen, "%s (tomorrow)", text);
+    else if (days > 1)
+        snprintf(out, outlen, "%s (in %ld days)", text, days);
+    else
+        snprintf(out, outlen, "%s (%ld day%s overdue)", text, -days, days == -1 ? "" : "s");
     return 0;
 }

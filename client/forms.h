@@ -1,6 +1,7 @@
-/* forms.h - a form for an operation: one prompt per field (defaults, choices, secrets asked
-   twice without echo), local validation messages, a summary and a final confirmation; the
-   server's "invalid" answer re-asks the field it names. */
+/* forms.h - a form for an operation: one prompt per field in the command's own words
+   (defaults, choices, people, teams and clients by name with Tab, secrets asked twice without
+   echo), local validation messages, a summary and a final confirmation; the server's
+   "invalid" answer re-asks the field it names; Ctrl-C or Ctrl-D cancels. */
 #ifndef AGENCY_FORMS_H
 #define AGENCY_FORMS_H
 
@@ -14,7 +15,7 @@
    invalid answer asks that field again. Prints the result. */
 enum cmd_status forms_run(struct app *a, struct grammar_args *args, bool ask_all);
 
-/* "full_name" -> "Full name" into out. */
+/* "full_name" (or "full-name") -> "Full name" into out. */
 void forms_label(const char *name, char *out, size_t outlen);
 
 #endif

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto.h"
+#include "value.h"
+
 /* ---- splitting ---- */
 
 static int push_word(struct grammar_words *w, const char *buf, size_t len)
@@ -228,7 +231,7 @@ static int parse_flag(const struct meta_op *op, char *const *words, size_t n, si
         return -1;
     }
     char why[160];
-    if (grammar_check(arg, value, why, sizeof(why)) < 0) {
+    if (value_check(arg, value, why, sizeof(why)) < 0) {
         snprintf(err, errlen, "--%.*s %s", (int)len, word, why);
         return -1;
     }
@@ -255,7 +258,7 @@ static int fill_positionals(const struct meta_op *op, char *const *pos, size_t n
         if (!arg->required || meta_arg_hidden(arg) || grammar_get(out, arg->name))
             continue;
         char why[160];
-        if (grammar_check(arg, pos[next], why, sizeof(why)) < 0) {
+        if (value_check(arg, pos[next], why, sizeof(why)) < 0) {
             snprintf(err, errlen, "%s %s", arg->name, why);
             return -1;
         }
@@ -300,20 +303,18 @@ fail:
     return -1;
 }
 
-int grammar_missing(const struct grammar_args *a, char *out, size_t outlen)
+void grammar_pack(const struct grammar_args *a, msgpack_packer *pk)
 {
-    int missing = 0;
-    size_t off = 0;
-    if (outlen)
-        out[0] = '\0';
-    for (size_t k = 0; k < a->op->nargs; k++) {
-        const struct meta_arg *arg = &a->op->args[k];
-        if (!arg->required || meta_arg_hidden(arg) || grammar_get(a, arg->name))
-            continue;
-        if (off < outlen)
-            off +=
-                (size_t)snprintf(out + off, outlen - off, "%s%s", missing ? ", " : "", arg->name);
-        missing++;
+    const struct meta_arg *idem = meta_arg_find(a->op, "idempotency_key");
+    bool add_key = idem && !grammar_get(a, "idempotency_key");
+    msgpack_pack_map(pk, (uint32_t)a->n + (add_key ? 1 : 0));
+    for (size_t i = 0; i < a->n; i++) {
+        proto_pack_cstr(pk, a->v[i].arg->name);
+        value_pack(pk, a->v[i].arg, a->v[i].text);
     }
-    return missing;
+    if (add_key) {
+        char uuid[37];
+        value_uuid(uuid);
+        proto_kv_str(pk, "idempotency_key", uuid);
+    }
 }

@@ -42,7 +42,7 @@ struct grammar_args {
 /* Reads words (after the noun and verb) as positional values and --flags of op into *out:
    positionals fill the required arguments not given as flags, in schema order; --name value,
    --name=value; booleans as --name, --no-name, --name=false; a repeated list flag appends.
-   Every value is checked with grammar_check. Returns 0, or -1 with a usage message in err. */
+   Every value is checked with value_check. Returns 0, or -1 with a usage message in err. */
 int grammar_parse(const struct meta_op *op, char *const *words, size_t n, struct grammar_args *out,
                   char *err, size_t errlen);
 /* Sets (or replaces) the value of argument name, unchecked. Returns 0, or -1 (unknown name,
@@ -54,19 +54,10 @@ void grammar_unset(struct grammar_args *a, const char *name);
 const char *grammar_get(const struct grammar_args *a, const char *name);
 void grammar_args_free(struct grammar_args *a);
 
-/* Checks one value against its schema (type, number range, characters, choices) as the server
-   will; 0, or -1 with the reason in err ("must be a number", ...). */
-int grammar_check(const struct meta_arg *arg, const char *text, char *err, size_t errlen);
-/* Names the required arguments of op that a has no value for ("full_name, email"); 0 if none. */
-int grammar_missing(const struct grammar_args *a, char *out, size_t outlen);
-
 /* Packs a's values as one MessagePack map, converted by type (ids and numbers as integers,
    booleans, lists as arrays). When the op takes an idempotency_key and none was given, a fresh
-   random UUID is added. Values must have passed grammar_check. */
+   random UUID is added. Values must have passed value_check. */
 void grammar_pack(const struct grammar_args *a, msgpack_packer *pk);
-
-/* Writes a random (version 4) UUID, NUL-ended, into out. */
-void grammar_uuid(char out[37]);
 
 /* Flag spelling of an argument name: "full_name" -> "--full-name" into out. */
 void grammar_flag_name(const char *arg, char *out, size_t outlen);

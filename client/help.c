@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "grammar.h"
+#include "noun.h"
 #include "show.h"
+#include "vocab.h"
 
 static const char *const builtin_help[][2] = {
     {"help [NOUN [VERB]]", "Show commands, a noun's verbs, or one command's arguments"},
@@ -13,135 +15,76 @@ static const char *const builtin_help[][2] = {
     {"password", "Change your password (asks without echo)"},
     {"sessions", "List your sessions"},
     {"logout", "End the session and leave"},
-    {"quit", "Leave (also exit or Ctrl-D)"},
+    {"next", "The next page of the list shown last"},
+    {"clear", "Clear the screen"},
+    {"\\x [on|off|auto]", "Expanded display: one block per record (--expanded: this command)"},
+    {"\\timing [on|off]", "Say how long each command took"},
+    {"\\watch [N] [COMMAND]", "Run a command (the last one) every N seconds until Ctrl-C"},
+    {"quit", "Leave (also exit, \\q or Ctrl-D)"},
 };
 
-/* Commands of the client that say more than their operation's name: shown by help NOUN (and
-   help for "log"), each only when the server lets the caller use its operation. */
-struct curated {
-    const char *noun, *usage, *what, *op;
-};
-static const struct curated curated[] = {
-    {"client", "client list [TEXT] [--tier T] [--status S] [--owner USER] [--team TEAM]",
-     "Clients you may see; TEXT searches names, legal names, registration numbers, contacts",
-     "client.list"},
-    {"client", "client show CLIENT", "A client with its contacts and recent activities",
-     "client.get"},
-    {"client", "client add [NAME] [--tier T] [--status S] [--owner USER] ...",
-     "Add a client (a form without arguments); similar clients are shown before forcing",
-     "client.create"},
-    {"client", "client edit CLIENT --FIELD VALUE ...",
-     "Change a client (the version is read first)", "client.update"},
-    {"client", "client assign CLIENT... --to USER --reason TEXT", "Hand clients to another owner",
-     "client.assign"},
-    {"client", "client archive CLIENT --reason TEXT", "Archive a client (nothing is deleted)",
-     "client.archive"},
-    {"client",
-     "client import FILE.csv [--dry-run] [--skip-bad] [--map COLUMN=FIELD] [--ignore COLUMN]",
-     "Import clients from a spreadsheet: all rows or none, unless --skip-bad",
-     "client.import_begin"},
-    {"contact", "contact add CLIENT NAME [--title T] [--phone P] [--email E] [--decision-maker]",
-     "Add a contact person to a client", "contact.create"},
-    {"contact", "contact list CLIENT", "A client's contacts", "contact.list"},
-    {"contact", "contact edit ID --client CLIENT --FIELD VALUE ...",
-     "Change a contact (its version is read from its client's contact list)", "contact.update"},
-    {"contact", "contact archive ID --reason TEXT", "Archive a contact", "contact.archive"},
-    {"log", "log call|email|meeting|visit|note CLIENT \"summary\" [--next TEXT --due DATE]",
-     "Log what happened with a client and its next step (also --details TEXT, --at TIME)",
-     "activity.log"},
-    {"activity", "activity list [CLIENT] [--since DATE] [--until DATE] [--user USER]",
-     "Activities you may see, newest first", "activity.list"},
-    {"activity", "activity done ID", "Mark an activity's follow-up done", "activity.done"},
-    {"agenda", "agenda [--days N] [--team]",
-     "Your follow-ups: overdue and due in the next N days (--team: a manager's whole team)",
-     "agenda"},
-};
-#define NCURATED (sizeof(curated) / sizeof(curated[0]))
-
-static const char curated_footer[] =
+static const char noun_footer[] =
     "CLIENT is an id or a name in any script (Tab completes it); USER an id or user name; "
     "dates YYYY-MM-DD, today, tomorrow, +3d. Every listing takes --format table|csv|json.";
 
-/* The curated row for op, or NULL. Import's staging steps are part of client import. */
-static const struct curated *curated_for(const char *op)
+/* help NOUN for a noun of the command files: its rows, then its other operations. Returns
+   false when noun is not one of them. */
+static bool help_rows(struct app *a, const char *noun, enum cmd_status *st);
+
+/* Operations the built-ins stand for, or that no one types (shown as the built-in instead). */
+static bool not_typed(const struct app *a, const char *op)
 {
-    for (size_t i = 0; i < NCURATED; i++)
-        if (strcmp(curated[i].op, op) == 0)
-            return &curated[i];
-    return NULL;
+    static const char *const hidden[] = {"hello",         "meta.operations", "auth.login",
+                                         "auth.resume",   "auth.logout",     "auth.whoami",
+                                         "auth.password", "auth.sessions",   NULL};
+    for (const char *const *h = hidden; *h; h++)
+        if (strcmp(*h, op) == 0)
+            return true;
+    return noun_op_is_step(a->nouns, op);
 }
 
-static bool import_step(const char *op)
+/* One synopsis element into out at *off: "CLIENT", "[--tier standard|growth|key]", "[--team]". */
+static void add_part(char *out, size_t outlen, size_t *off, const struct meta_arg *arg,
+                     const struct vocab_word *w)
 {
-    return strcmp(op, "client.import_rows") == 0 || strcmp(op, "client.import_commit") == 0;
+    const char *sp = *off ? " " : "";
+    if (*off >= outlen)
+        return;
+    if (w->positional || arg->required)
+        *off += (size_t)snprintf(out + *off, outlen - *off, "%s%s", sp,
+                                 w->positional ? w->placeholder : w->flag + 2);
+    else if (!w->placeholder[0])
+        *off += (size_t)snprintf(out + *off, outlen - *off, "%s[%s]", sp, w->flag);
+    else
+        *off +=
+            (size_t)snprintf(out + *off, outlen - *off, "%s[%s %s]", sp, w->flag, w->placeholder);
 }
 
-/* help NOUN for a noun with curated commands: those rows, then its other operations.
-   Returns false when noun has none. */
-static bool help_curated(struct app *a, const char *noun, enum cmd_status *st);
-
-/* "user.reset_password" -> "user reset-password". */
-static void command_name(const char *op, char *out, size_t outlen)
-{
-    snprintf(out, outlen, "%s", op);
-    char *dot = strchr(out, '.');
-    if (dot) {
-        *dot = ' ';
-        for (char *p = dot + 1; *p; p++)
-            if (*p == '_')
-                *p = '-';
-    }
-}
-
-static const char *placeholder(const struct meta_arg *arg)
-{
-    switch (arg->type) {
-    case MT_ID:
-        return "ID";
-    case MT_U64:
-    case MT_I64:
-        return "N";
-    case MT_DATE:
-        return "YYYY-MM-DD";
-    case MT_ID_LIST:
-        return "ID,...";
-    case MT_CIDR_LIST:
-        return "CIDR,...";
-    default:
-        return "TEXT";
-    }
-}
-
-void help_synopsis(const struct meta_op *op, char *out, size_t outlen)
+void help_synopsis(const struct app *a, const struct meta_op *op, char *out, size_t outlen)
 {
     size_t off = 0;
     out[0] = '\0';
     for (size_t pass = 0; pass < 2; pass++) {
         for (size_t k = 0; k < op->nargs && off < outlen; k++) {
             const struct meta_arg *arg = &op->args[k];
-            char flag[140], upper[128];
-            if (meta_arg_hidden(arg) || arg->required != (pass == 0))
+            struct vocab_word w;
+            if (meta_arg_hidden(arg) ||
+                (strstr(op->name, ".update") && !strcmp(arg->name, "version")))
                 continue;
-            if (arg->required) { /* positional */
-                snprintf(upper, sizeof(upper), "%s", arg->name);
-                for (char *p = upper; *p; p++)
+            vocab_word(a->nouns, op, arg, &w);
+            bool first = w.positional || arg->required;
+            if (first != (pass == 0))
+                continue;
+            if (arg->required && !w.positional) { /* a required value: positional, upper case */
+                struct vocab_word up = w;
+                snprintf(up.placeholder, sizeof(up.placeholder), "%s", arg->name);
+                for (char *p = up.placeholder; *p; p++)
                     *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
-                off += (size_t)snprintf(out + off, outlen - off, "%s%s", off ? " " : "", upper);
+                up.positional = true;
+                add_part(out, outlen, &off, arg, &up);
                 continue;
             }
-            grammar_flag_name(arg->name, flag, sizeof(flag));
-            if (arg->type == MT_BOOL)
-                off += (size_t)snprintf(out + off, outlen - off, "%s[%s]", off ? " " : "", flag);
-            else if (arg->nchoices) {
-                off += (size_t)snprintf(out + off, outlen - off, "%s[%s ", off ? " " : "", flag);
-                for (size_t c = 0; c < arg->nchoices && off < outlen; c++)
-                    off += (size_t)snprintf(out + off, outlen - off, "%s%s", c ? "|" : "",
-                                            arg->choices[c]);
-                if (off < outlen)
-                    off += (size_t)snprintf(out + off, outlen - off, "]");
-            } else
-                off += (size_t)snprintf(out + off, outlen - off, "%s[%s %s]", off ? " " : "", flag,
-                                        placeholder(arg));
+            add_part(out, outlen, &off, arg, &w);
         }
     }
 }
@@ -149,33 +92,33 @@ void help_synopsis(const struct meta_op *op, char *out, size_t outlen)
 static enum cmd_status help_all(struct app *a)
 {
     struct render_table *t = render_table_new(2);
-    char name[160];
+    char name[160], what[512];
     if (!t)
         return CMD_FAILED;
     render_table_header(t, 0, "command");
     render_table_header(t, 1, "description");
+    render_table_whole(t, 0); /* what to type stays whole; the description is cut */
     for (size_t i = 0; i < a->meta.nops; i++) {
-        const struct curated *c = curated_for(a->meta.ops[i].name);
-        if (strcmp(a->meta.ops[i].name, "hello") == 0 || import_step(a->meta.ops[i].name))
+        const struct meta_op *op = &a->meta.ops[i];
+        const struct noun_verb *v = noun_verb_of_op(a->nouns, op->name);
+        if (not_typed(a, op->name))
             continue;
-        command_name(a->meta.ops[i].name, name, sizeof(name));
         /* the full list stays narrow: only commands whose words differ get a short form */
-        if (c && strcmp(c->op, "client.import_begin") == 0)
-            snprintf(name, sizeof(name), "client import");
-        else if (c && strcmp(c->op, "activity.log") == 0)
-            snprintf(name, sizeof(name), "log KIND CLIENT SUMMARY");
+        if (v && v->listed)
+            snprintf(name, sizeof(name), "%s", v->listed);
+        else
+            vocab_command(a->nouns, op->name, name, sizeof(name));
+        const char *said = v && v->listed_what ? v->listed_what : v && v->what ? v->what : NULL;
+        vocab_translate(a->nouns, op, said ? said : op->summary, what, sizeof(what));
         render_table_add(t, RK_TEXT, name);
-        render_table_add(t, RK_TEXT,
-                         c && strcmp(c->op, "client.import_begin") == 0
-                             ? "Import clients from a CSV file (help client import)"
-                             : a->meta.ops[i].summary);
+        render_table_add(t, RK_TEXT, what);
     }
     for (size_t i = 0; i < sizeof(builtin_help) / sizeof(builtin_help[0]); i++) {
         render_table_add(t, RK_TEXT, builtin_help[i][0]);
         render_table_add(t, RK_TEXT, builtin_help[i][1]);
     }
-    render_table_footer(t, "Commands are NOUN VERB [ARGS] [--FLAGS]; add is create, show is get, "
-                           "edit is update. Type help NOUN for arguments, e.g. help user.");
+    render_table_footer(t, "NOUN VERB [ARGS] [--FLAGS]; help NOUN for its commands, --help on any "
+                           "command. Lists take --columns a,b, --all, --format csv|json.");
     enum cmd_status s = show_table(a, t);
     render_table_free(t);
     return s;
@@ -183,10 +126,10 @@ static enum cmd_status help_all(struct app *a)
 
 /* "user get ID": the command with its positional arguments (the version of an update is
    read by the client itself). */
-static void usage_line(const struct meta_op *op, char *out, size_t outlen)
+static void usage_line(const struct app *a, const struct meta_op *op, char *out, size_t outlen)
 {
     size_t off;
-    command_name(op->name, out, outlen);
+    vocab_command(a->nouns, op->name, out, outlen);
     off = strlen(out);
     bool update = strstr(op->name, ".update") != NULL;
     for (size_t k = 0; k < op->nargs && off < outlen; k++) {
@@ -203,7 +146,7 @@ static void usage_line(const struct meta_op *op, char *out, size_t outlen)
 static enum cmd_status help_noun(struct app *a, const char *noun)
 {
     enum cmd_status cst;
-    if (help_curated(a, noun, &cst))
+    if (help_rows(a, noun, &cst))
         return cst;
     struct render_table *t = render_table_new(2);
     size_t nl = strlen(noun), rows = 0;
@@ -212,15 +155,18 @@ static enum cmd_status help_noun(struct app *a, const char *noun)
         return CMD_FAILED;
     render_table_header(t, 0, "command");
     render_table_header(t, 1, "description");
+    render_table_whole(t, 0); /* what to type stays whole; the description is cut */
     for (size_t i = 0; i < a->meta.nops; i++) {
         const struct meta_op *op = &a->meta.ops[i];
         if (strncmp(op->name, noun, nl) != 0 || (op->name[nl] != '.' && op->name[nl] != '\0'))
             continue;
+        char what[512];
         if (rows == 0)
-            command_name(op->name, first, sizeof(first));
-        usage_line(op, name, sizeof(name));
+            vocab_command(a->nouns, op->name, first, sizeof(first));
+        usage_line(a, op, name, sizeof(name));
+        vocab_translate(a->nouns, op, op->summary, what, sizeof(what));
         render_table_add(t, RK_TEXT, name);
-        render_table_add(t, RK_TEXT, op->summary);
+        render_table_add(t, RK_TEXT, what);
         rows++;
     }
     enum cmd_status s = CMD_USAGE;
@@ -253,13 +199,19 @@ static void limits_text(const struct meta_arg *arg, char *out, size_t outlen)
 
 static enum cmd_status help_op(struct app *a, const struct meta_op *op)
 {
+    const struct noun_verb *row = vocab_row(a->nouns, op->name);
     struct render_table *t = render_table_new(4);
-    char flag[140], lim[512], syn[1024], name[160];
+    char lim[512], syn[1024], name[160], what[512];
     if (!t)
         return CMD_FAILED;
-    command_name(op->name, name, sizeof(name));
-    help_synopsis(op, syn, sizeof(syn));
-    printf("%s %s\n  %s\n\n", name, syn, op->summary);
+    vocab_command(a->nouns, op->name, name, sizeof(name));
+    help_synopsis(a, op, syn, sizeof(syn));
+    vocab_translate(a->nouns, op, row && row->what ? row->what : op->summary, what, sizeof(what));
+    if (row && row->usage)
+        printf("%s\n  %s\n\n", row->usage, what);
+    else
+        printf("%s %s\n  %s\n\n", name, syn, what);
+    render_table_whole(t, 0);
     render_table_header(t, 0, "argument");
     render_table_header(t, 1, "type");
     render_table_header(t, 2, "required");
@@ -267,12 +219,16 @@ static enum cmd_status help_op(struct app *a, const struct meta_op *op)
     render_table_footer(t, NULL);
     for (size_t k = 0; k < op->nargs; k++) {
         const struct meta_arg *arg = &op->args[k];
-        if (meta_arg_hidden(arg))
+        struct vocab_word w;
+        if (meta_arg_hidden(arg) || (strstr(op->name, ".update") && !strcmp(arg->name, "version")))
             continue;
-        grammar_flag_name(arg->name, flag, sizeof(flag));
+        vocab_word(a->nouns, op, arg, &w);
         limits_text(arg, lim, sizeof(lim));
-        render_table_add(t, RK_TEXT, flag);
-        render_table_add(t, RK_TEXT, meta_type_name(arg->type));
+        if (w.conv != NOUN_AS_TYPED && !lim[0])
+            snprintf(lim, sizeof(lim), "a name or an id");
+        render_table_add(t, RK_TEXT, w.positional ? w.placeholder : w.flag);
+        render_table_add(t, RK_TEXT,
+                         w.conv != NOUN_AS_TYPED ? w.placeholder + 0 : meta_type_name(arg->type));
         render_table_add(t, RK_TEXT, arg->required ? "yes" : "no");
         render_table_add(t, RK_TEXT, lim);
     }
@@ -286,21 +242,14 @@ enum cmd_status help_run(struct app *a, char *const *words, size_t n)
     char method[160];
     if (n == 0)
         return help_all(a);
-    if (n >= 2 && strcmp(words[0], "client") == 0 && strcmp(words[1], "import") == 0 &&
-        meta_find(&a->meta, "client.import_begin")) {
-        printf("%s\n  %s\n\n"
-               "  --dry-run         check every row, import nothing\n"
-               "  --skip-bad        import the good rows, report the bad ones\n"
-               "  --map COLUMN=FIELD  fill FIELD from COLUMN (repeatable)\n"
-               "  --ignore COLUMN   leave a column out (repeatable)\n"
-               "Headers are matched without regard to case: company/name/client, legal name,\n"
-               "reg no/registration number/vat, tier, status, industry, owner, phone, email,\n"
-               "website, address, notes. Errors are listed as line, field, reason.\n",
-               curated_for("client.import_begin")->usage, curated_for("client.import_begin")->what);
+    const struct noun *noun = noun_find(a->nouns, words[0]);
+    const struct noun_verb *v = noun && n >= 2 ? noun_verb(noun, words[1]) : NULL;
+    if (v && v->help && meta_find(&a->meta, v->op)) {
+        printf("%s\n  %s\n\n%s", v->usage, v->what, v->help);
         return CMD_OK;
     }
-    if (n >= 2 && strcmp(words[0], "log") == 0)
-        return help_noun(a, "log");
+    if (noun && noun_alone(noun) && noun->verbs[0].lead && n >= 2) /* help log call */
+        return help_noun(a, noun->name);
     if (n >= 2) {
         size_t used = grammar_resolve(&a->meta, words, n, method, sizeof(method));
         const struct meta_op *op = used ? meta_find(&a->meta, method) : NULL;
@@ -313,13 +262,11 @@ enum cmd_status help_run(struct app *a, char *const *words, size_t n)
     return help_noun(a, words[0]);
 }
 
-static bool help_curated(struct app *a, const char *noun, enum cmd_status *st)
+static bool help_rows(struct app *a, const char *name, enum cmd_status *st)
 {
-    size_t nl = strlen(noun), rows = 0;
-    bool any = false;
-    for (size_t i = 0; i < NCURATED; i++)
-        any |= strcmp(curated[i].noun, noun) == 0;
-    if (!any)
+    const struct noun *noun = noun_find(a->nouns, name);
+    size_t nl = strlen(name), rows = 0;
+    if (!noun)
         return false;
     struct render_table *t = render_table_new(2);
     if (!t) {
@@ -328,29 +275,38 @@ static bool help_curated(struct app *a, const char *noun, enum cmd_status *st)
     }
     render_table_header(t, 0, "command");
     render_table_header(t, 1, "description");
-    for (size_t i = 0; i < NCURATED; i++) {
-        if (strcmp(curated[i].noun, noun) != 0 || !meta_find(&a->meta, curated[i].op))
+    render_table_whole(t, 0); /* what to type stays whole; the description is cut */
+    for (const struct noun_verb *v = noun->verbs; v->op; v++) {
+        const struct meta_op *op = meta_find(&a->meta, v->op);
+        char usage[300];
+        if (!op)
             continue;
-        render_table_add(t, RK_TEXT, curated[i].usage);
-        render_table_add(t, RK_TEXT, curated[i].what);
+        char what[512];
+        if (!v->usage)
+            usage_line(a, op, usage, sizeof(usage));
+        vocab_translate(a->nouns, op, v->what ? v->what : op->summary, what, sizeof(what));
+        render_table_add(t, RK_TEXT, v->usage ? v->usage : usage);
+        render_table_add(t, RK_TEXT, what);
         rows++;
     }
     for (size_t i = 0; i < a->meta.nops; i++) {
         const struct meta_op *op = &a->meta.ops[i];
-        char name[300];
-        if (strncmp(op->name, noun, nl) != 0 || op->name[nl] != '.' || curated_for(op->name) ||
-            import_step(op->name))
+        char usage[300];
+        if (strncmp(op->name, name, nl) != 0 || op->name[nl] != '.' ||
+            noun_verb_of_op(a->nouns, op->name) || noun_op_is_step(a->nouns, op->name))
             continue;
-        usage_line(op, name, sizeof(name));
-        render_table_add(t, RK_TEXT, name);
-        render_table_add(t, RK_TEXT, op->summary);
+        char what[512];
+        usage_line(a, op, usage, sizeof(usage));
+        vocab_translate(a->nouns, op, op->summary, what, sizeof(what));
+        render_table_add(t, RK_TEXT, usage);
+        render_table_add(t, RK_TEXT, what);
         rows++;
     }
     if (rows == 0) {
-        app_errorf(a, "no commands for \"%s\" that you may use (type help for the list)", noun);
+        app_errorf(a, "no commands for \"%s\" that you may use (type help for the list)", name);
         *st = CMD_USAGE;
     } else {
-        render_table_footer(t, curated_footer);
+        render_table_footer(t, noun_footer);
         *st = show_table(a, t);
     }
     render_table_free(t);

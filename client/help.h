@@ -8,7 +8,8 @@
 /* words: what followed "help" (0, 1 or 2 words). */
 enum cmd_status help_run(struct app *a, char *const *words, size_t n);
 
-/* The usage line of op ("user list [--role ae|manager|...] ...") into out. */
-void help_synopsis(const struct meta_op *op, char *out, size_t outlen);
+/* The arguments of op as typed ("CLIENT [--tier standard|growth|key] [--owner USER]"), in the
+   vocabulary of the command files (vocab.h), into out. */
+void help_synopsis(const struct app *a, const struct meta_op *op, char *out, size_t outlen);
 
 #endif

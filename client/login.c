@@ -4,9 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "commands.h"
+#include "session.h"
 #include "prompt.h"
 
 static char *ask_user(struct app *a)
@@ -37,21 +38,55 @@ static char *ask_password(struct app *a, const char *user)
     return prompt_secret(p);
 }
 
+/* Copies the string key of map into out (size outlen); false when absent or too long. */
+static bool copy_field(const msgpack_object *map, const char *key, char *out, size_t outlen)
+{
+    const char *s;
+    size_t len;
+    if (proto_get_str(map, key, &s, &len, outlen - 1) != PG_OK)
+        return false;
+    memcpy(out, s, len);
+    out[len] = '\0';
+    return true;
+}
+
 static void remember_user(struct app *a, const msgpack_object *result)
 {
     const msgpack_object *user = proto_map_get(result, "user");
-    const char *s;
-    size_t len;
-    if (proto_get_str(user, "username", &s, &len, sizeof(a->username) - 1) == PG_OK) {
-        memcpy(a->username, s, len);
-        a->username[len] = '\0';
-    }
+    copy_field(user, "username", a->username, sizeof(a->username));
     if (proto_get_u64(user, "id", &a->user_id, 1, UINT64_MAX) != PG_OK)
         a->user_id = 0;
-    if (proto_get_str(user, "role", &s, &len, sizeof(a->role) - 1) == PG_OK) {
-        memcpy(a->role, s, len);
-        a->role[len] = '\0';
+    copy_field(user, "role", a->role, sizeof(a->role));
+}
+
+/* A time zone name as IANA spells them (Europe/Istanbul, UTC, Etc/GMT+3). */
+static bool zone_name(const char *z)
+{
+    if (!*z || z[0] == '/' || strstr(z, ".."))
+        return false;
+    for (const char *p = z; *p; p++)
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              *p == '/' || *p == '_' || *p == '-' || *p == '+'))
+            return false;
+    return true;
+}
+
+/* The user's branch from auth.whoami; times are shown in its zone unless TZ says otherwise. */
+static void learn_branch(struct app *a)
+{
+    struct conn_reply r;
+    char err[256], zone[64];
+    if (conn_call(a->conn, "auth.whoami", NULL, 0, true, &r, err, sizeof(err)) == CONN_OK) {
+        const msgpack_object *user = proto_map_get(r.result, "user");
+        copy_field(user, "branch_name", a->branch, sizeof(a->branch));
+        const char *tz = getenv("TZ");
+        if ((!tz || !*tz) && copy_field(user, "branch_timezone", zone, sizeof(zone)) &&
+            zone_name(zone)) {
+            setenv("TZ", zone, 1);
+            tzset();
+        }
     }
+    conn_reply_free(&r);
 }
 
 /* The server wants a new password before anything else. */
@@ -63,7 +98,7 @@ static enum cmd_status forced_change(struct app *a, const char *password)
         return CMD_CONN;
     }
     printf("Your password must be changed before you continue.\n");
-    enum cmd_status st = commands_password(a, password);
+    enum cmd_status st = session_password(a, password);
     return st == CMD_OK ? CMD_OK : CMD_CONN;
 }
 
@@ -104,5 +139,9 @@ enum cmd_status login_run(struct app *a)
     prompt_wipe(password);
     if (st != CMD_OK)
         return CMD_CONN;
-    return commands_load_meta(a) == CMD_OK ? CMD_OK : CMD_CONN;
+    if (session_load_meta(a) != CMD_OK)
+        return CMD_CONN;
+    if (a->interactive || a->set.format == RENDER_TABLE)
+        learn_branch(a);
+    return CMD_OK;
 }

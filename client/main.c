@@ -7,9 +7,12 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cmd/nouns.h"
 #include "commands.h"
+#include "interrupt.h"
 #include "login.h"
 #include "mainloop.h"
+#include "page.h"
 
 static void print_notice(void *ud, const char *msg)
 {
@@ -55,6 +58,7 @@ int main(int argc, char **argv)
     struct app a;
     char err[512];
     memset(&a, 0, sizeof(a));
+    a.nouns = cmd_nouns;
     setlocale(LC_ALL, ""); /* readline edits multibyte input in the user's locale */
     signal(SIGPIPE, SIG_IGN);
 
@@ -74,7 +78,8 @@ int main(int argc, char **argv)
                            .ca = a.set.ca,
                            .cert = a.set.cert,
                            .key = a.set.key,
-                           .notice = print_notice};
+                           .notice = print_notice,
+                           .cancel = interrupt_flag()};
     a.conn = conn_new(&co, err, sizeof(err));
     int status = CMD_CONN;
     if (!a.conn)
@@ -87,6 +92,7 @@ int main(int argc, char **argv)
         end_session(&a);
         conn_free(a.conn);
     }
+    page_forget(&a);
     meta_free(&a.meta);
     settings_free(&a.set);
     return status;

@@ -14,6 +14,7 @@
 #include "complete.h"
 #include "resolve.h"
 #include "history.h"
+#include "interrupt.h"
 #include "login.h"
 #include "render.h"
 #include "show.h"
@@ -22,13 +23,7 @@
 
 static char *pending_line;
 static bool line_ready;
-static volatile sig_atomic_t got_sigint, got_sigwinch;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    got_sigint = 1;
-}
+static volatile sig_atomic_t got_sigwinch;
 
 static void on_sigwinch(int sig)
 {
@@ -118,8 +113,9 @@ static bool handle_line(struct app *a, enum cmd_status *st)
         return false;
     }
     history_add_line(&a->meta, line);
-    got_sigint = 0;
+    interrupt_clear();
     enum cmd_status s = commands_run(a, line);
+    interrupt_clear(); /* a Ctrl-C that ended the command ends nothing else */
     free(line);
     mainloop_print_push(a);
     if (s == CMD_QUIT) {
@@ -136,20 +132,32 @@ static bool handle_line(struct app *a, enum cmd_status *st)
     return true;
 }
 
-/* Tab on a CLIENT argument: the names the server lets this user see. */
-static char **client_names(void *ud, const char *prefix)
+/* Tab on a CLIENT, USER, TEAM or BRANCH: the names the server lets this user see. */
+static char **names(void *ud, enum noun_conv conv, const char *prefix)
 {
-    return resolve_client_names(ud, prefix);
+    return resolve_names(ud, conv, prefix);
 }
 
 static void set_signals(void)
 {
     struct sigaction sa;
+    interrupt_install(); /* no SA_RESTART: poll returns EINTR */
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_sigint;
-    sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: poll returns EINTR */
     sa.sa_handler = on_sigwinch;
     sigaction(SIGWINCH, &sa, NULL);
+}
+
+/* One line: who, as what, where, and to which server. */
+static void welcome(const struct app *a)
+{
+    const char *server = conn_server(a->conn), *slash = strchr(server, '/');
+    int name = slash ? (int)(slash - server) : (int)strlen(server);
+    printf("agency %s: %s (%s%s%s)", AGENCY_VERSION, a->username, a->role, a->branch[0] ? ", " : "",
+           a->branch);
+    if (*server)
+        printf(" on %.*s%s%s", name, server, slash ? " " : "", slash ? slash + 1 : "");
+    printf(". Type help, or quit.\n");
+    fflush(stdout);
 }
 
 enum cmd_status mainloop_interactive(struct app *a)
@@ -160,8 +168,9 @@ enum cmd_status mainloop_interactive(struct app *a)
     rl_catch_sigwinch = 0;
     set_signals();
     history_open();
-    complete_init(&a->meta);
-    complete_set_clients(client_names, a);
+    complete_init(&a->meta, a->nouns);
+    complete_set_lookup(names, a);
+    welcome(a);
     install_prompt(a, prompt, sizeof(prompt));
     for (;;) {
         if (conn_has_buffered(a->conn) && conn_pump(a->conn) == 0)
@@ -172,8 +181,8 @@ enum cmd_status mainloop_interactive(struct app *a)
             got_sigwinch = 0;
             rl_resize_terminal();
         }
-        if (got_sigint) {
-            got_sigint = 0;
+        if (interrupt_pending()) {
+            interrupt_clear();
             clear_typed_line();
             continue;
         }

@@ -58,6 +58,38 @@ void meta_free(struct meta *m)
     free(m->ops);
     m->ops = NULL;
     m->nops = 0;
+    for (size_t i = 0; i < m->ndenied; i++)
+        free(m->denied[i]);
+    free(m->denied);
+    m->denied = NULL;
+    m->ndenied = 0;
+}
+
+bool meta_denied(const struct meta *m, const char *name)
+{
+    for (size_t i = 0; i < m->ndenied; i++)
+        if (strcmp(m->denied[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* The names of not_permitted (older servers do not send it). */
+static int load_denied(struct meta *m, const msgpack_object *result)
+{
+    const msgpack_object *arr;
+    if (proto_get_array(result, "not_permitted", &arr, 4096) != PG_OK)
+        return 0;
+    m->denied = calloc(arr->via.array.size ? arr->via.array.size : 1, sizeof(char *));
+    if (!m->denied)
+        return -1;
+    for (uint32_t i = 0; i < arr->via.array.size; i++) {
+        char *name = arr->via.array.ptr[i].type == MSGPACK_OBJECT_STR
+                         ? proto_strdup_obj(&arr->via.array.ptr[i])
+                         : NULL;
+        if (name)
+            m->denied[m->ndenied++] = name;
+    }
+    return 0;
 }
 
 /* Reads an integer-valued key (positive or negative) into *v; false when absent or not int. */
@@ -176,7 +208,7 @@ int meta_load(struct meta *m, const msgpack_object *result)
         }
         m->nops++;
     }
-    return 0;
+    return load_denied(m, result);
 }
 
 const struct meta_op *meta_find(const struct meta *m, const char *name)

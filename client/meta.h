@@ -47,6 +47,8 @@ struct meta_op {
 struct meta {
     struct meta_op *ops;
     size_t nops;
+    char **denied; /* operations that exist but not for the caller's role (not_permitted) */
+    size_t ndenied;
 };
 
 /* Fills m (zeroed by the caller, or freed before) from a meta.operations result
@@ -57,6 +59,8 @@ int meta_load(struct meta *m, const msgpack_object *result);
 void meta_free(struct meta *m);
 /* The operation called name, or NULL. */
 const struct meta_op *meta_find(const struct meta *m, const char *name);
+/* True when the server said operation name exists but is not for the caller's role. */
+bool meta_denied(const struct meta *m, const char *name);
 /* The argument called name of op, or NULL. */
 const struct meta_arg *meta_arg_find(const struct meta_op *op, const char *name);
 /* True if some operation's name starts with "noun." (or equals noun). */

@@ -1,6 +1,7 @@
 /* pager.c - terminal size and the pager for long output. */
 #include "pager.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -8,6 +9,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+
+#include "interrupt.h"
 
 void pager_term_size(unsigned *cols, unsigned *rows)
 {
@@ -62,17 +65,27 @@ static const char *pager_command(void)
     return NULL;
 }
 
+/* True when keys typed ahead wait on stdin: they are the next command, not the pager's. */
+static bool typed_ahead(void)
+{
+    struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+    return isatty(STDIN_FILENO) && poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
 int pager_emit(const char *buf, size_t len, bool use_pager)
 {
     unsigned cols, rows;
     pager_term_size(&cols, &rows);
-    if (use_pager && rows > 0 && count_lines(buf, len) >= rows) {
+    if (use_pager && rows > 0 && count_lines(buf, len) >= rows && !typed_ahead()) {
         const char *cmd = pager_command();
         fflush(stdout);
+        /* less without its shell, editor and save-to-file commands */
+        setenv("LESSSECURE", "1", 1);
         FILE *p = cmd ? popen(cmd, "w") : NULL;
         if (p) {
             fwrite(buf, 1, len, p); /* the pager may quit early: SIGPIPE is ignored */
             pclose(p);
+            interrupt_clear(); /* a Ctrl-C in the pager was the pager's */
             return 0;
         }
     }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,8 @@
 
 #include <openssl/crypto.h>
 #include <readline/readline.h>
+
+#include "interrupt.h"
 
 #define SECRET_MAX 1024
 
@@ -56,11 +59,6 @@ static char *read_line_fd(int fd)
     return buf;
 }
 
-static void on_interrupt(int sig)
-{
-    (void)sig; /* only interrupts the read, so the terminal gets its echo back */
-}
-
 char *prompt_secret(const char *prompt)
 {
     struct sigaction sa, old_sa;
@@ -81,7 +79,7 @@ char *prompt_secret(const char *prompt)
         fflush(stderr);
     }
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_interrupt; /* no SA_RESTART: Ctrl-C ends the read */
+    sa.sa_handler = interrupt_handle; /* no SA_RESTART: Ctrl-C ends the read, echo comes back */
     sigaction(SIGINT, &sa, &old_sa);
     char *line = read_line_fd(in);
     sigaction(SIGINT, &old_sa, NULL);
@@ -107,6 +105,44 @@ static int insert_initial(void)
     return 0;
 }
 
+static char *read_result;
+static bool read_done;
+
+static void on_read_line(char *line)
+{
+    rl_callback_handler_remove();
+    read_result = line;
+    read_done = true;
+}
+
+/* readline's callback interface on stdin, so that Ctrl-C (the interrupt flag) ends the
+   question instead of leaving what is typed next to answer it. */
+static char *read_interruptible(const char *prompt)
+{
+    read_result = NULL;
+    read_done = false;
+    rl_callback_handler_install(prompt, on_read_line);
+    while (!read_done) {
+        struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+        int n = poll(&p, 1, 1000);
+        if (interrupt_pending()) {
+            rl_callback_handler_remove();
+            rl_free_line_state();
+            rl_callback_sigcleanup();
+            fputc('\n', stdout);
+            fflush(stdout);
+            return NULL;
+        }
+        if (n < 0 && errno != EINTR)
+            break;
+        if (n > 0)
+            rl_callback_read_char();
+    }
+    if (!read_done)
+        rl_callback_handler_remove();
+    return read_result;
+}
+
 char *prompt_line(const char *prompt, const char *initial)
 {
     if (!isatty(STDIN_FILENO)) {
@@ -116,7 +152,7 @@ char *prompt_line(const char *prompt, const char *initial)
     }
     initial_text = initial;
     rl_startup_hook = initial ? insert_initial : NULL;
-    char *line = readline(prompt);
+    char *line = read_interruptible(prompt);
     initial_text = NULL;
     rl_startup_hook = NULL;
     return line;

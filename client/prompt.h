@@ -10,7 +10,7 @@
    prompt_wipe. */
 char *prompt_secret(const char *prompt);
 /* Reads a line with readline, the edit buffer starting as initial (may be NULL). Not added to
-   history. malloc'd; NULL on end of input. */
+   history. malloc'd; NULL on end of input or Ctrl-C (interrupt_pending() tells which). */
 char *prompt_line(const char *prompt, const char *initial);
 /* Asks question with " [y/N] "; true only for an answer starting with y or Y. */
 bool prompt_yes(const char *question);

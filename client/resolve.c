@@ -7,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "commands.h"
 #include "prompt.h"
 #include "render.h"
 #include "show.h"
@@ -143,11 +142,13 @@ static int pick(struct app *a, const char *typed, const msgpack_object *items)
     }
     show_table(&plain, t);
     render_table_free(t);
-    char *line = prompt_line("Which one? (number, Enter cancels): ", NULL);
+    char *line = prompt_line("Which one? (number, Enter or Ctrl-C cancels): ", NULL);
     int choice = line ? atoi(line) : 0;
     free(line);
-    if (choice < 1 || (uint32_t)choice > items->via.array.size)
+    if (choice < 1 || (uint32_t)choice > items->via.array.size) {
+        printf("Cancelled; nothing was changed.\n");
         return -1;
+    }
     return choice - 1;
 }
 
@@ -296,6 +297,27 @@ enum cmd_status resolve_team(struct app *a, const char *text, uint64_t *id)
     return find_in_list(a, "team.list", "team", text, "name", NULL, id);
 }
 
+enum cmd_status resolve_branch(struct app *a, const char *text, uint64_t *id)
+{
+    return find_in_list(a, "branch.list", "branch", text, "name", "city", id);
+}
+
+enum cmd_status resolve_conv(struct app *a, enum noun_conv conv, const char *text, uint64_t *id)
+{
+    switch (conv) {
+    case NOUN_USER:
+        return resolve_user(a, text, id);
+    case NOUN_TEAM:
+        return resolve_team(a, text, id);
+    case NOUN_CLIENT:
+        return resolve_client(a, text, id);
+    case NOUN_BRANCH:
+        return resolve_branch(a, text, id);
+    default:
+        return CMD_OK;
+    }
+}
+
 /* Prefix test with ASCII case ignored. */
 static bool starts_with(const char *s, const char *prefix)
 {
@@ -308,26 +330,51 @@ static bool starts_with(const char *s, const char *prefix)
     return true;
 }
 
-char **resolve_client_names(struct app *a, const char *prefix)
+/* The list a kind of name is completed from: operation, search argument, name field. */
+static void names_source(enum noun_conv conv, const char **op, const char **q, const char **field)
+{
+    *q = NULL;
+    switch (conv) {
+    case NOUN_USER:
+        *op = "user.list", *field = "username";
+        return;
+    case NOUN_TEAM:
+        *op = "team.list", *field = "name";
+        return;
+    case NOUN_BRANCH:
+        *op = "branch.list", *field = "name";
+        return;
+    default:
+        *op = "client.list", *q = "q", *field = "name";
+        return;
+    }
+}
+
+char **resolve_names(struct app *a, enum noun_conv conv, const char *prefix)
 {
     msgpack_sbuffer sb;
     msgpack_packer pk;
     struct conn_reply r;
-    if (!a || !a->conn || !meta_find(&a->meta, "client.list"))
+    const char *method, *q, *field;
+    names_source(conv, &method, &q, &field);
+    const struct meta_op *op = a && a->conn ? meta_find(&a->meta, method) : NULL;
+    if (!op || conv == NOUN_AS_TYPED)
         return NULL;
+    bool limited = meta_arg_find(op, "limit") != NULL, search = q && *prefix;
     msgpack_sbuffer_init(&sb);
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
-    msgpack_pack_map(&pk, *prefix ? 2 : 1);
-    if (*prefix)
-        proto_kv_str(&pk, "q", prefix);
-    proto_kv_u64(&pk, "limit", RESOLVE_COMPLETE);
-    enum cmd_status st = call(a, "client.list", &sb, &r, true);
+    msgpack_pack_map(&pk, (search ? 1 : 0) + (limited ? 1 : 0));
+    if (search)
+        proto_kv_str(&pk, q, prefix);
+    if (limited)
+        proto_kv_u64(&pk, "limit", q ? RESOLVE_COMPLETE : 500);
+    enum cmd_status st = call(a, method, &sb, &r, true);
     msgpack_sbuffer_destroy(&sb);
     const msgpack_object *items = st == CMD_OK ? items_of(r.result) : NULL;
     char **out = items ? calloc(items->via.array.size + 1, sizeof(char *)) : NULL;
     size_t n = 0;
     for (uint32_t i = 0; out && i < items->via.array.size; i++) {
-        char *name = proto_strdup_obj(proto_map_get(&items->via.array.ptr[i], "name"));
+        char *name = proto_strdup_obj(proto_map_get(&items->via.array.ptr[i], field));
         if (name && starts_with(name, prefix))
             out[n++] = name;
         else

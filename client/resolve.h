@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "app.h"
+#include "noun.h"
 
 enum { RESOLVE_NONE = -1, RESOLVE_AMBIGUOUS = -2 };
 
@@ -37,9 +38,17 @@ enum cmd_status resolve_user(struct app *a, const char *text, uint64_t *id);
 /* TEAM (id or name) to a team id via team.list. Same returns. */
 enum cmd_status resolve_team(struct app *a, const char *text, uint64_t *id);
 
-/* Client names starting with prefix (ASCII case ignored) that the server's client.list
-   {q: prefix, limit: 20} offers the caller, as a malloc'd NULL-terminated array of malloc'd
-   strings (free with complete_free); NULL on any failure. No message is printed. */
-char **resolve_client_names(struct app *a, const char *prefix);
+/* BRANCH (id, name or city) to a branch id via branch.list. Same returns. */
+enum cmd_status resolve_branch(struct app *a, const char *text, uint64_t *id);
+
+/* A word naming what conv says (noun.h) to its id; NOUN_AS_TYPED leaves *id alone. Same
+   returns. */
+enum cmd_status resolve_conv(struct app *a, enum noun_conv conv, const char *text, uint64_t *id);
+
+/* The names of what conv names that start with prefix (ASCII case ignored) among those the
+   caller may see: client names by search, user names, team and branch names from their
+   lists. A malloc'd NULL-terminated array (free with complete_free); NULL on any failure;
+   no message printed. */
+char **resolve_names(struct app *a, enum noun_conv conv, const char *prefix);
 
 #endif

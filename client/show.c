@@ -8,8 +8,6 @@
 
 #include "pager.h"
 
-#define SHOW_MAX_COLUMNS 128
-
 void show_json(FILE *out, const msgpack_object *o)
 {
     switch (o->type) {
@@ -101,110 +99,6 @@ char *show_value(const msgpack_object *o, enum render_kind *kind)
     return buf;
 }
 
-static int add_value(struct render_table *t, const msgpack_object *o)
-{
-    enum render_kind kind;
-    if (!o)
-        return render_table_add(t, RK_NULL, NULL);
-    char *text = show_value(o, &kind);
-    int rc = render_table_add(t, kind, text);
-    free(text);
-    return rc;
-}
-
-/* ---- lists ---- */
-
-struct columns {
-    const msgpack_object *key[SHOW_MAX_COLUMNS];
-    size_t n;
-};
-
-static bool same_key(const msgpack_object *a, const msgpack_object *b)
-{
-    return a->via.str.size == b->via.str.size &&
-           memcmp(a->via.str.ptr, b->via.str.ptr, a->via.str.size) == 0;
-}
-
-static void collect_columns(const msgpack_object *items, struct columns *cols)
-{
-    cols->n = 0;
-    for (uint32_t i = 0; i < items->via.array.size; i++) {
-        const msgpack_object *it = &items->via.array.ptr[i];
-        if (it->type != MSGPACK_OBJECT_MAP)
-            continue;
-        for (uint32_t k = 0; k < it->via.map.size; k++) {
-            const msgpack_object *key = &it->via.map.ptr[k].key;
-            bool seen = key->type != MSGPACK_OBJECT_STR;
-            for (size_t c = 0; c < cols->n && !seen; c++)
-                seen = same_key(cols->key[c], key);
-            if (!seen && cols->n < SHOW_MAX_COLUMNS)
-                cols->key[cols->n++] = key;
-        }
-    }
-}
-
-static const msgpack_object *lookup(const msgpack_object *map, const msgpack_object *key)
-{
-    if (map->type != MSGPACK_OBJECT_MAP)
-        return NULL;
-    for (uint32_t k = 0; k < map->via.map.size; k++)
-        if (map->via.map.ptr[k].key.type == MSGPACK_OBJECT_STR &&
-            same_key(&map->via.map.ptr[k].key, key))
-            return &map->via.map.ptr[k].val;
-    return NULL;
-}
-
-/* A list cell: a nested record that names someone or something ({id, full_name} or {id,
-   name}) shows just the name in tables and CSV; JSON keeps the whole value. */
-static int add_list_value(struct render_table *t, const msgpack_object *o, bool json_nested)
-{
-    if (!json_nested && o && o->type == MSGPACK_OBJECT_MAP) {
-        const msgpack_object *name = proto_map_get(o, "full_name");
-        if (!name)
-            name = proto_map_get(o, "name");
-        if (name && name->type == MSGPACK_OBJECT_STR)
-            return add_value(t, name);
-    }
-    return add_value(t, o);
-}
-
-static struct render_table *build_list(const msgpack_object *items, const msgpack_object *cursor,
-                                       bool json_nested)
-{
-    struct columns cols;
-    struct render_table *t;
-    collect_columns(items, &cols);
-    if (cols.n == 0) { /* a list of scalars, or an empty list */
-        t = render_table_new(1);
-        if (!t)
-            return NULL;
-        render_table_header(t, 0, items->via.array.size ? "value" : "(none)");
-        for (uint32_t i = 0; i < items->via.array.size; i++)
-            add_value(t, &items->via.array.ptr[i]);
-    } else {
-        t = render_table_new(cols.n);
-        if (!t)
-            return NULL;
-        for (size_t c = 0; c < cols.n; c++) {
-            char *h = strndup(cols.key[c]->via.str.ptr, cols.key[c]->via.str.size);
-            render_table_header(t, c, h ? h : "?");
-            free(h);
-        }
-        for (uint32_t i = 0; i < items->via.array.size; i++)
-            for (size_t c = 0; c < cols.n; c++)
-                add_list_value(t, lookup(&items->via.array.ptr[i], cols.key[c]), json_nested);
-    }
-    if (cursor && cursor->type == MSGPACK_OBJECT_STR) {
-        char footer[300];
-        size_t n = items->via.array.size;
-        snprintf(footer, sizeof(footer), "(%zu row%s; more with --cursor %.*s)", n,
-                 n == 1 ? "" : "s", (int)(cursor->via.str.size > 200 ? 200 : cursor->via.str.size),
-                 cursor->via.str.ptr);
-        render_table_footer(t, footer);
-    }
-    return t;
-}
-
 /* ---- records ---- */
 
 static size_t record_width(const msgpack_object *map, bool json_nested)
@@ -231,8 +125,9 @@ static void add_header(struct render_table *t, size_t col, const msgpack_object 
     render_table_header(t, col, name);
 }
 
-static struct render_table *build_record(const msgpack_object *map, bool json_nested)
+static struct render_table *build_record(const msgpack_object *map, const struct show_opts *o)
 {
+    bool json_nested = o->format == RENDER_JSON;
     size_t ncols = record_width(map, json_nested), col = 0;
     struct render_table *t = render_table_new(ncols);
     if (!t)
@@ -243,37 +138,51 @@ static struct render_table *build_record(const msgpack_object *map, bool json_ne
         if (!json_nested && kv->val.type == MSGPACK_OBJECT_MAP && kv->val.via.map.size) {
             for (uint32_t s = 0; s < kv->val.via.map.size; s++) {
                 add_header(t, col++, &kv->key, &kv->val.via.map.ptr[s].key);
-                add_value(t, &kv->val.via.map.ptr[s].val);
+                show_cell(t, &kv->val, NULL, &kv->val.via.map.ptr[s].val, o);
             }
         } else {
+            char field[64];
+            snprintf(field, sizeof(field), "%.*s",
+                     kv->key.type == MSGPACK_OBJECT_STR ? (int)kv->key.via.str.size : 0,
+                     kv->key.via.str.ptr);
             add_header(t, col++, &kv->key, NULL);
-            add_value(t, &kv->val);
+            show_cell(t, map, field, &kv->val, o);
         }
     }
     return t;
 }
 
-struct render_table *show_build(const msgpack_object *result, bool json_nested)
+struct render_table *show_build(const msgpack_object *result, const struct show_opts *o)
 {
     if (!result || result->type == MSGPACK_OBJECT_NIL)
         return NULL;
     if (result->type == MSGPACK_OBJECT_ARRAY)
-        return build_list(result, NULL, json_nested);
+        return show_list(NULL, result, o);
     if (result->type == MSGPACK_OBJECT_MAP) {
         if (result->via.map.size == 0)
             return NULL;
         const msgpack_object *items = proto_map_get(result, "items");
         if (items && items->type == MSGPACK_OBJECT_ARRAY)
-            return build_list(items, proto_map_get(result, "next_cursor"), json_nested);
-        return build_record(result, json_nested);
+            return show_list(NULL, items, o);
+        return build_record(result, o);
     }
     struct render_table *t = render_table_new(1);
     if (!t)
         return NULL;
     render_table_single(t, true);
     render_table_header(t, 0, "result");
-    add_value(t, result);
+    show_cell(t, NULL, NULL, result, o);
     return t;
+}
+
+struct show_opts show_opts_of(const struct app *a)
+{
+    struct show_opts o = {.format = a->set.format,
+                          .cols = a->cmd.cols,
+                          .ncols = a->cmd.ncols,
+                          .select = a->cmd.columns,
+                          .now = time(NULL)};
+    return o;
 }
 
 enum cmd_status show_table(const struct app *a, const struct render_table *t)
@@ -283,7 +192,7 @@ enum cmd_status show_table(const struct app *a, const struct render_table *t)
     size_t len = 0;
     pager_term_size(&cols, &rows);
     struct render_opts o = {.format = a->set.format,
-                            .expand = RENDER_EXPAND_AUTO,
+                            .expand = a->cmd.expanded ? RENDER_EXPAND_ON : a->expand,
                             .term_width = cols,
                             .colour = a->colour};
     FILE *m = open_memstream(&buf, &len);
@@ -296,8 +205,7 @@ enum cmd_status show_table(const struct app *a, const struct render_table *t)
     return rc < 0 ? CMD_FAILED : CMD_OK;
 }
 
-/* Scripts get clean CSV/JSON on stdout; the cursor of the next page goes to stderr. */
-static void cursor_hint(const struct app *a, const msgpack_object *result)
+void show_cursor_hint(const struct app *a, const msgpack_object *result)
 {
     const msgpack_object *cur = proto_map_get(result, "next_cursor");
     if (a->set.format == RENDER_TABLE || !cur || cur->type != MSGPACK_OBJECT_STR)
@@ -308,10 +216,18 @@ static void cursor_hint(const struct app *a, const msgpack_object *result)
     fputc('\n', stderr);
 }
 
-enum cmd_status show_result(const struct app *a, const msgpack_object *result)
+enum cmd_status show_page(const struct app *a, const msgpack_object *result, const char *footer)
 {
-    cursor_hint(a, result);
-    struct render_table *t = show_build(result, a->set.format == RENDER_JSON);
+    char err[1024];
+    struct show_opts o = show_opts_of(a);
+    const msgpack_object *items = proto_map_get(result, "items");
+    if (o.select && items && items->type == MSGPACK_OBJECT_ARRAY &&
+        show_check_columns(items, &o, err, sizeof(err)) < 0) {
+        app_errorf(a, "%s", err);
+        return CMD_USAGE;
+    }
+    show_cursor_hint(a, result);
+    struct render_table *t = show_build(result, &o);
     if (!t) {
         if (a->set.format == RENDER_JSON)
             puts("{}");
@@ -320,7 +236,22 @@ enum cmd_status show_result(const struct app *a, const msgpack_object *result)
         fflush(stdout);
         return CMD_OK;
     }
+    if (footer)
+        render_table_footer(t, footer);
     enum cmd_status s = show_table(a, t);
     render_table_free(t);
     return s;
+}
+
+enum cmd_status show_result(const struct app *a, const msgpack_object *result)
+{
+    const msgpack_object *cur = proto_map_get(result, "next_cursor");
+    const msgpack_object *items = proto_map_get(result, "items");
+    char footer[300];
+    if (!cur || cur->type != MSGPACK_OBJECT_STR || !items || items->type != MSGPACK_OBJECT_ARRAY)
+        return show_page(a, result, NULL);
+    size_t n = items->via.array.size;
+    snprintf(footer, sizeof(footer), "(%zu row%s; more with --cursor %.*s)", n, n == 1 ? "" : "s",
+             (int)(cur->via.str.size > 200 ? 200 : cur->via.str.size), cur->via.str.ptr);
+    return show_page(a, result, footer);
 }

@@ -23,12 +23,12 @@ static int key_cmp(const void *a, const void *b)
     const msgpack_object_str *y = *(const msgpack_object_str *const *)b;
     if (x->size != y->size)
         return x->size < y->size ? -1 : 1;
-    return memcmp(x->ptr, y->ptr, x->size);
+    return x->size ? memcmp(x->ptr, y->ptr, x->size) : 0; /* an empty key's ptr may be NULL */
 }
 
 static bool key_eq(const msgpack_object_str *x, const msgpack_object_str *y)
 {
-    return x->size == y->size && memcmp(x->ptr, y->ptr, x->size) == 0;
+    return x->size == y->size && (x->size == 0 || memcmp(x->ptr, y->ptr, x->size) == 0);
 }
 
 /* True if the keys of map (all strings) are pairwise distinct. Scratch space comes from zone. */

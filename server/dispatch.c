@@ -190,21 +190,33 @@ static void pack_op(msgpack_packer *pk, const struct op *op)
         pack_arg_spec(pk, &implicit_key);
 }
 
+/* The operations the caller may call, and the names of those that exist but not for the
+ * caller's role, so a client can say "not available to your role". */
+/* True when meta.operations offers op to the caller: callable before login, or by its role. */
+static bool op_offered(const struct conn *c, const struct op *op)
+{
+    return (op->flags & OPF_NO_AUTH) || (op->roles & c->sess.role);
+}
+
 static void answer_meta_operations(struct conn *c, uint32_t msgid)
 {
     uint32_t n = 0;
     for (unsigned i = 0; i < op_table_len; i++)
-        n += (op_table[i].flags & OPF_NO_AUTH) || (op_table[i].roles & c->sess.role);
+        n += op_offered(c, &op_table[i]);
     struct dispatch_out o;
     out_begin(&o);
     proto_pack_result_head(&o.pk, msgid);
-    msgpack_pack_map(&o.pk, 1);
+    msgpack_pack_map(&o.pk, 2);
     proto_pack_cstr(&o.pk, "operations");
     msgpack_pack_array(&o.pk, n);
-    for (unsigned i = 0; i < op_table_len; i++) {
-        if ((op_table[i].flags & OPF_NO_AUTH) || (op_table[i].roles & c->sess.role))
+    for (unsigned i = 0; i < op_table_len; i++)
+        if (op_offered(c, &op_table[i]))
             pack_op(&o.pk, &op_table[i]);
-    }
+    proto_pack_cstr(&o.pk, "not_permitted");
+    msgpack_pack_array(&o.pk, op_table_len - n);
+    for (unsigned i = 0; i < op_table_len; i++)
+        if (!op_offered(c, &op_table[i]))
+            proto_pack_cstr(&o.pk, op_table[i].name);
     out_send(&o, c);
 }
 

@@ -139,7 +139,7 @@ static int op_activity_done(struct op_ctx *ctx)
             return opu_not_found(ctx, "activity", id);
         if (!follow_up)
             return op_invalid(ctx, "id", "has no follow-up to mark done");
-        return op_fail(ctx, PE_CONFLICT, "this follow-up is already done");
+        return pack_activity(ctx, id); /* done already: the state asked for holds (idempotent) */
     }
     char target[40];
     snprintf(target, sizeof target, "activity:%s", id);

@@ -36,7 +36,7 @@ static const char sql_logout[] =
     " WHERE id = agency.current_session_id() AND revoked_at IS NULL";
 static const char sql_whoami[] =
     "SELECT u.id, u.username, u.full_name, u.role, u.team_id, t.name AS team_name, u.branch_id,"
-    " b.name AS branch_name, s.id AS _session_id, " OPU_TS(
+    " b.name AS branch_name, b.timezone AS branch_timezone, s.id AS _session_id, " OPU_TS(
         "s.created_at") " AS _created_at, " OPU_TS("s.expires_at") " AS _expires_at, "
                                                                    "u.must_change_password AS "
                                                                    "_must_change"

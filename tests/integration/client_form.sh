@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # client_form.sh - forms in the agency client at a terminal (tmux): user add asks one field at a
-# time with local validation, secrets twice without echo, a summary and a confirmation, asks
-# again for the field the server calls invalid, and Ctrl-D cancels.
+# time in the command's words with local validation, a branch by name, secrets twice without
+# echo, a summary and a confirmation, asks again for the field the server calls invalid, and
+# Ctrl-C or Ctrl-D cancels without the next command becoming an answer.
 set -eu
 
 # shellcheck source-path=SCRIPTDIR source=tmux_lib.sh
@@ -14,7 +15,7 @@ tl_login "$AGENCY_DEMO_DIRECTOR"
 
 # user add with no arguments opens a form: one prompt per field, local validation first
 tl_keys "user add" Enter
-tl_wait_for "^Create a staff account \(Ctrl-D cancels\)$"
+tl_wait_for "^user add: Create a staff account \(Ctrl-C cancels\)$"
 tl_wait_for "^Username:$"
 tl_keys "x" Enter
 tl_wait_for "^  Username must be at least 3 characters\.$"
@@ -28,9 +29,11 @@ tl_wait_for "^Role \(ae/manager/director/finance\):$"
 tl_keys "boss" Enter
 tl_wait_for "^  Role must be one of ae, manager, director, finance\.$"
 tl_keys "a" Tab Enter
-tl_wait_for "^Branch id:$"
-tl_keys "1" Enter
-tl_wait_for "^Team id \[optional\]:$"
+tl_wait_for "^Branch \(a branch name or id\):$"
+tl_keys "Nowhere Town" Enter
+tl_wait_for "^error: no branch \"Nowhere Town\""
+tl_keys "istanbul" Enter
+tl_wait_for "^Team \(a team name or id\) \[optional\]:$"
 tl_keys "" Enter
 tl_wait_for "^Password:$"
 tl_keys "short1" Enter
@@ -45,15 +48,16 @@ tl_wait_for "^Approval currency \[optional\]:$"
 tl_keys "" Enter
 tl_wait_for "^ password +\| \*+$"
 tl_wait_for "^ role +\| ae$"
+tl_wait_for "^ branch +\| istanbul \(1\)$"
 tl_screen | grep -q "form-pass-2026" && tl_fail "the form echoed the password"
-tl_wait_for "^Create a staff account with these values\? \[y/N\]$"
+tl_wait_for "^user add with these values\? \[y/N\]$"
 tl_keys "y" Enter
 # the server refuses the taken name and the form asks for it again
 tl_wait_for "^error: .*\(invalid\)$"
-tl_wait_for "^  username: "
+tl_wait_for "^  --username: "
 tl_wait_for "^Username: $D$"
 tl_keys C-u "$NEW" Enter
-tl_wait_for "^Create a staff account with these values\? \[y/N\]$"
+tl_wait_for "^user add with these values\? \[y/N\]$"
 tl_keys "y" Enter
 tl_wait_for "^username +\| $NEW$"
 tl_wait_for "^full_name +\| Form Tester 测试 أحمد$"
@@ -64,6 +68,16 @@ tl_keys C-l "team add" Enter
 tl_wait_for "^Name:$"
 tl_keys C-d
 tl_wait_for "^Cancelled; nothing was changed\.$"
+
+# so does Ctrl-C, and what is typed next is a command again, not the answer to the form
+tl_keys C-l "team add" Enter
+tl_wait_for "^Name:$"
+tl_keys "Half typed" C-c
+tl_wait_for "^Cancelled; nothing was changed\.$"
+tl_keys "whoami" Enter
+tl_wait_for "^user.username +\| $D$"
+[ "$(tl_sql "SELECT count(*) FROM agency.teams WHERE name LIKE 'Half typed%' OR name = 'whoami'")" = 0 ] ||
+    tl_fail "the cancelled form created a team"
 
 # the new account exists; deactivate it again
 ID=$(tl_run "$AGENCY_DEMO_DIRECTOR" --format csv -c "user list --role ae" |

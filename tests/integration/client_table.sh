@@ -68,9 +68,19 @@ done
 tl_keys "quit" Enter
 tl_wait_for "^EXIT=0$"
 
-# 2. a narrow terminal: the same list switches to the expanded record view, no line wider
-#    than the terminal
+# 2. a narrow terminal: still a table, columns hidden by priority and text cut at the width
+#    (never inside a character); \x shows every column as one block per record
 start_client 80 200 "NO_COLOR=1"
+tl_keys "$LIST" Enter
+tl_wait_for "^\(6 rows\)$"
+tl_screen | grep -Eq "^ +id +\| +username +\|" || tl_fail "no table at 80 columns"
+tl_screen | grep -q "^(not shown: " || tl_fail "no note of the hidden columns"
+tl_screen | widths | awk '$1 > 80 { exit 1 }' || tl_fail "a line is wider than the terminal"
+tl_screen | grep -q $'\xef\xbf\xbd' && tl_fail "a character was cut in two"
+tl_screen | grep -Eq "\| (Zhang Min 张敏|Zhang Min 张?…) " || tl_fail "the Chinese name is missing or cut badly"
+tl_screen | grep -Eq "\| Layla Mansour( ل?ي?ل?ى?…| ليلى منصور) " || tl_fail "the Arabic name is missing or cut badly"
+tl_keys C-l '\x' Enter
+tl_wait_for "^Expanded display is on\.$"
 tl_keys "$LIST" Enter
 tl_wait_for "^-\[ RECORD 6 \]-+(\+-+)?$"
 tl_screen | grep -Eq "^-\[ RECORD 1 \]-+(\+-+)?$" || tl_fail "no first record line"
@@ -81,7 +91,7 @@ tl_keys "quit" Enter
 tl_wait_for "^EXIT=0$"
 
 # 3. the pager: only when the output is taller than the window, never with --no-pager
-start_client 120 12 "NO_COLOR=1 PAGER='sed s/^/PAGED:/'"
+start_client 120 8 "NO_COLOR=1 PAGER='sed s/^/PAGED:/'"
 tl_keys "$LIST" Enter
 tl_wait_for "^PAGED:(version +\| [0-9]+|\(6 rows\))$"
 tl_keys C-l "$LIST --role finance" Enter

@@ -184,6 +184,15 @@ static void test_agenda(void **state)
     uint64_t later = log_followup(ae, client, "Quarterly review", day(d_later, 20));
     uint64_t done = log_followup(ae, client, "Already handled", day(d_done, -1));
     it_resp *r = IT_CALL_OK(ae, "activity.done", "activity.done", "id:u", (unsigned long long)done);
+    char first_done[40], again_done[40];
+    if (!it_str(r->result, "done_at", first_done, sizeof first_done))
+        it_fail("activity.done: no done_at in %s", it_resp_str(r));
+    it_resp_free(r);
+    /* done again (a retry, a colleague): answered ok with the first done_at, not a conflict */
+    r = IT_CALL_OK(ae, "activity.done again", "activity.done", "id:u", (unsigned long long)done);
+    if (!it_str(r->result, "done_at", again_done, sizeof again_done) ||
+        strcmp(first_done, again_done) != 0)
+        it_fail("activity.done again changed done_at: %s", it_resp_str(r));
     it_resp_free(r);
     char lname[96];
     snprintf(lname, sizeof lname, "Agenda Teammate %s", it_uniq("", uniq, sizeof uniq));

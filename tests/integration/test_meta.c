@@ -336,6 +336,33 @@ static void test_each_role_sees_what_it_may_call(void **state)
                 it_fail("%s: %s is not listed but answers %s", creds[k], op, it_resp_str(r));
             it_resp_free(r);
         }
+        /* what is not offered is named in not_permitted, exactly once, and is forbidden */
+        const msgpack_object *denied = it_get(meta->result, "not_permitted");
+        if (!denied || denied->type != MSGPACK_OBJECT_ARRAY)
+            it_fail("%s: meta.operations has no not_permitted list", creds[k]);
+        for (size_t i = 0; i < CATALOGUE_N; i++) {
+            bool listed = find_op(ops, catalogue[i]) != NULL, named = false;
+            for (uint32_t d = 0; d < denied->via.array.size; d++) {
+                const msgpack_object *o = &denied->via.array.ptr[d];
+                named |= o->type == MSGPACK_OBJECT_STR && o->via.str.size == strlen(catalogue[i]) &&
+                         memcmp(o->via.str.ptr, catalogue[i], o->via.str.size) == 0;
+            }
+            if (listed == named)
+                it_fail("%s: %s is %s", creds[k], catalogue[i],
+                        listed ? "both offered and not permitted" : "neither offered nor named");
+        }
+        for (uint32_t d = 0; d < denied->via.array.size; d++) {
+            char name[64];
+            const msgpack_object *o = &denied->via.array.ptr[d];
+            snprintf(name, sizeof name, "%.*s", (int)o->via.str.size, o->via.str.ptr);
+            if (find_op(ops, name))
+                it_fail("%s: %s is both offered and not permitted", creds[k], name);
+            it_resp *r = it_call(c, name, "");
+            if (r->status != IT_ERROR || strcmp(r->code, "forbidden") != 0)
+                it_fail("%s: %s is named not permitted but answers %s", creds[k], name,
+                        it_resp_str(r));
+            it_resp_free(r);
+        }
         /* staff changes are never offered to these roles */
         assert_null(find_op(ops, "user.create"));
         assert_null(find_op(ops, "branch.create"));

@@ -119,12 +119,44 @@ static void test_is_id(void **state)
     assert_int_equal(resolve_is_id("", &id), 0);
 }
 
+/* Times for people: local "YYYY-MM-DD HH:MM" (Istanbul is UTC+3), due dates against today. */
+static void test_shown(void **state)
+{
+    (void)state;
+    char out[64];
+    assert_int_equal(dates_show_timestamp("2026-08-23T11:01:56.27419Z", out), 0);
+    assert_string_equal(out, "2026-08-23 11:01");
+    setenv("TZ", "Europe/Istanbul", 1);
+    tzset();
+    assert_int_equal(dates_show_timestamp("2026-08-23T11:01:56.27419Z", out), 0);
+    assert_string_equal(out, "2026-08-23 14:01");
+    assert_int_equal(dates_show_timestamp("2026-08-23T23:30:00+02:00", out), 0);
+    assert_string_equal(out, "2026-08-24 00:30");
+    setenv("TZ", "UTC", 1);
+    tzset();
+    assert_int_equal(dates_show_timestamp("2026-08-23", out), -1);
+    assert_int_equal(dates_show_timestamp("Acme 2026-08-23T11:01:56Z", out), -1);
+    assert_int_equal(dates_show_timestamp("2026-08-23T11:01:56+0300", out), -1);
+    assert_int_equal(dates_show_due("2026-03-10", noon, out, sizeof(out)), 0);
+    assert_string_equal(out, "2026-03-10 (today)");
+    assert_int_equal(dates_show_due("2026-03-11", noon, out, sizeof(out)), 0);
+    assert_string_equal(out, "2026-03-11 (tomorrow)");
+    assert_int_equal(dates_show_due("2026-03-12", noon, out, sizeof(out)), 0);
+    assert_string_equal(out, "2026-03-12 (in 2 days)");
+    assert_int_equal(dates_show_due("2026-03-09", noon, out, sizeof(out)), 0);
+    assert_string_equal(out, "2026-03-09 (1 day overdue)");
+    assert_int_equal(dates_show_due("2026-03-07", noon, out, sizeof(out)), 0);
+    assert_string_equal(out, "2026-03-07 (3 days overdue)");
+    assert_int_equal(dates_show_due("2026-02-30", noon, out, sizeof(out)), -1);
+    assert_int_equal(dates_show_due("soon", noon, out, sizeof(out)), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dates),     cmocka_unit_test(test_timestamps),
         cmocka_unit_test(test_normalise), cmocka_unit_test(test_choose),
-        cmocka_unit_test(test_is_id),
+        cmocka_unit_test(test_is_id),     cmocka_unit_test(test_shown),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

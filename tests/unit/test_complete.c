@@ -60,7 +60,7 @@ static void expect(const char *line, const char *want)
 static void test_nouns(void **state)
 {
     (void)state;
-    expect("", "ping user team help whoami password sessions logout quit exit");
+    expect("", "ping user team help whoami password sessions logout next clear quit exit");
     expect("u", "user");
     expect("te", "team");
     expect("he", "help");
@@ -79,13 +79,15 @@ static void test_verbs(void **state)
 static void test_flags_and_values(void **state)
 {
     (void)state;
-    expect("user list ", "--role --team-id --active");
-    expect("user list --t", "--team-id");
-    expect("user list --role ae --", "--team-id --active");
+    expect("user list ", "--role --team --active");
+    expect("user list --t", "--team");
+    expect("user list --role ae --", "--team --active");
     expect("user list --role ", "ae manager director finance");
     expect("user list --role m", "manager");
-    expect("user list --active ", "--role --team-id"); /* a boolean takes no value */
-    expect("user reset-password 4 ", "");              /* the idempotency key is hidden */
+    expect("user list --active ", "--role --team");        /* a boolean takes no value */
+    expect("user list --team-id 3 --", "--role --active"); /* given by its own name */
+    expect("user list --team 3 --", "--role --active");
+    expect("user reset-password 4 ", ""); /* the idempotency key is hidden */
     expect("user reset-password 4 --", "");
 }
 

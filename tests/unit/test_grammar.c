@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "call.h"
 #include "grammar.h"
 #include "meta.h"
 #include "proto.h"
@@ -286,11 +287,13 @@ static void test_missing(void **state)
     const struct meta_op *op = meta_find(&cat, "branch.create");
     char *words[] = {"Tokyo"};
     assert_int_equal(grammar_parse(op, words, 1, &a, err, sizeof(err)), 0);
-    assert_int_equal(grammar_missing(&a, miss, sizeof(miss)), 2);
-    assert_string_equal(miss, "city, timezone");
+    struct app app = {.meta = cat}; /* no command files: every flag is the argument's name */
+    assert_int_equal(call_missing(&app, &a, miss, sizeof(miss)), 2);
+    assert_string_equal(miss, "missing --city, --timezone");
     assert_int_equal(grammar_set(&a, "city", "Tokyo"), 0);
     assert_int_equal(grammar_set(&a, "nonsense", "x"), -1);
-    assert_int_equal(grammar_missing(&a, miss, sizeof(miss)), 1);
+    assert_int_equal(call_missing(&app, &a, miss, sizeof(miss)), 1);
+    assert_string_equal(miss, "missing --timezone");
     grammar_args_free(&a);
     char flag[32];
     grammar_flag_name("reassign_to", flag, sizeof(flag));

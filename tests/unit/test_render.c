@@ -80,20 +80,82 @@ static void test_expanded_switch(void **state)
     struct render_opts o = {.format = RENDER_TABLE, .term_width = 35};
     char *out = print_to_string(t, &o);
     assert_non_null(strstr(out, "----+----")); /* fits exactly: aligned */
+    assert_non_null(strstr(out, "| İstanbul Şubesi\n"));
     free(out);
-    o.term_width = 34;
+    o.term_width = 34; /* one column short: the widest text is cut, between characters */
+    out = print_to_string(t, &o);
+    assert_string_equal(out, " id |    name    |      city\n"
+                             "----+------------+----------------\n"
+                             "  1 | 李伟       | İstanbul Şube…\n"
+                             "  2 | ليلى منصور | Dubai\n"
+                             "  3 | Cafe\xCC\x81       | Milano\n"
+                             "(3 rows)\n");
+    free(out);
+    o.term_width = 30; /* every text column at its narrowest (10) still fits */
+    out = print_to_string(t, &o);
+    assert_non_null(strstr(out, "| İstanbul…\n"));
+    free(out);
+    o.term_width = 29; /* a record would not fit in a row: one block per record */
     out = print_to_string(t, &o);
     assert_string_equal(out, expanded_staff);
     free(out);
-    o.term_width = 0; /* unknown width (not a terminal): never switches by itself */
+    o.term_width = 0; /* unknown width (not a terminal): never switches, nothing cut */
     out = print_to_string(t, &o);
     assert_non_null(strstr(out, "(3 rows)"));
+    assert_non_null(strstr(out, "İstanbul Şubesi"));
     free(out);
     o.expand = RENDER_EXPAND_ON;
     out = print_to_string(t, &o);
     assert_string_equal(out, expanded_staff);
     free(out);
+    o.expand = RENDER_EXPAND_OFF; /* never records, even where they would fit better */
+    o.term_width = 20;
+    out = print_to_string(t, &o);
+    assert_non_null(strstr(out, "----+----"));
+    free(out);
     render_table_free(t);
+}
+
+/* Priorities: the highest number goes first, before any text is cut; 1 is never hidden. */
+static void test_priorities(void **state)
+{
+    (void)state;
+    struct render_table *t = staff_table();
+    render_table_priority(t, 0, 1);
+    render_table_priority(t, 1, 1);
+    render_table_priority(t, 2, 3);
+    struct render_opts o = {.format = RENDER_TABLE, .term_width = 34};
+    char *out = print_to_string(t, &o);
+    assert_string_equal(out, " id |    name\n"
+                             "----+------------\n"
+                             "  1 | 李伟\n"
+                             "  2 | ليلى منصور\n"
+                             "  3 | Cafe\xCC\x81\n"
+                             "(3 rows)\n"
+                             "(not shown: city; \\x shows them)\n");
+    free(out);
+    render_table_free(t);
+}
+
+/* A cut never splits a wide character or leaves a combining mark behind its letter. */
+static void test_cut_characters(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    const char *zh = "北京广告有限公司", *cafe = "Cafe\xCC\x81 Cafe\xCC\x81";
+    assert_int_equal(render_text_cut(f, zh, strlen(zh), 8), 7); /* a 4th would need 9 */
+    fputc('|', f);
+    assert_int_equal(render_text_cut(f, zh, strlen(zh), 9), 9);
+    fputc('|', f);
+    assert_int_equal(render_text_cut(f, cafe, strlen(cafe), 5), 5);
+    fputc('|', f);
+    assert_int_equal(render_text_cut(f, zh, strlen(zh), 16), 16); /* fits: whole */
+    fclose(f);
+    assert_string_equal(buf, "北京广…|北京广告…|Cafe\xCC\x81…|北京广告有限公司");
+    free(buf);
 }
 
 static void test_single_record(void **state)
@@ -108,7 +170,7 @@ static void test_single_record(void **state)
     struct render_opts o = {.format = RENDER_TABLE, .term_width = 80};
     char *out = print_to_string(t, &o);
     assert_string_equal(out, "username | zhang.min\n"
-                             "team_id  | \n");
+                             "team_id  |\n"); /* no blank at the end of a line */
     free(out);
     o.format = RENDER_JSON;
     out = print_to_string(t, &o);
@@ -220,6 +282,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_aligned),       cmocka_unit_test(test_expanded_switch),
+        cmocka_unit_test(test_priorities),    cmocka_unit_test(test_cut_characters),
         cmocka_unit_test(test_single_record), cmocka_unit_test(test_controls_escaped),
         cmocka_unit_test(test_colour),        cmocka_unit_test(test_csv),
         cmocka_unit_test(test_json),          cmocka_unit_test(test_empty),

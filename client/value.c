@@ -1,6 +1,6 @@
-/* grammar_value.c - argument values: checked against their schema as the server will check
-   them, and packed as typed MessagePack (ids and numbers as integers, lists as arrays). */
-#include "grammar.h"
+/* value.c - argument values: checked against their schema as the server will check them, and
+   packed as typed MessagePack (ids and numbers as integers, lists as arrays). */
+#include "value.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -140,7 +140,7 @@ static int check_list(const struct meta_arg *arg, const char *text, char *err, s
     return 0;
 }
 
-int grammar_check(const struct meta_arg *arg, const char *text, char *err, size_t errlen)
+int value_check(const struct meta_arg *arg, const char *text, char *err, size_t errlen)
 {
     uint64_t u;
     int64_t i;
@@ -198,7 +198,7 @@ int grammar_check(const struct meta_arg *arg, const char *text, char *err, size_
 
 /* ---- packing ---- */
 
-void grammar_uuid(char out[37])
+void value_uuid(char out[37])
 {
     unsigned char b[16];
     if (RAND_bytes(b, sizeof(b)) != 1) {
@@ -230,7 +230,7 @@ static void pack_list(msgpack_packer *pk, const struct meta_arg *arg, const char
     }
 }
 
-static void pack_value(msgpack_packer *pk, const struct meta_arg *arg, const char *text)
+void value_pack(msgpack_packer *pk, const struct meta_arg *arg, const char *text)
 {
     bool b = false;
     int64_t i = 0;
@@ -267,21 +267,5 @@ static void pack_value(msgpack_packer *pk, const struct meta_arg *arg, const cha
     default:
         proto_pack_cstr(pk, text);
         break;
-    }
-}
-
-void grammar_pack(const struct grammar_args *a, msgpack_packer *pk)
-{
-    const struct meta_arg *idem = meta_arg_find(a->op, "idempotency_key");
-    bool add_key = idem && !grammar_get(a, "idempotency_key");
-    msgpack_pack_map(pk, (uint32_t)a->n + (add_key ? 1 : 0));
-    for (size_t i = 0; i < a->n; i++) {
-        proto_pack_cstr(pk, a->v[i].arg->name);
-        pack_value(pk, a->v[i].arg, a->v[i].text);
-    }
-    if (add_key) {
-        char uuid[37];
-        grammar_uuid(uuid);
-        proto_kv_str(pk, "idempotency_key", uuid);
     }
 }

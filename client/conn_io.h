@@ -1,15 +1,14 @@
-/* conn_int.h - what conn.c (messages, calls, reconnect) and conn_io.c (sockets, TLS, frames)
-   share: the connection's state and the low-level I/O. Private to the connection module. */
-#ifndef AGENCY_CONN_INT_H
-#define AGENCY_CONN_INT_H
+/* conn_io.h - the connection's state and its low-level I/O (sockets, TLS, frames: conn_io.c),
+   below conn.c (messages, calls, reconnect). Private to the connection. */
+#ifndef AGENCY_CONN_IO_H
+#define AGENCY_CONN_IO_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include <openssl/ssl.h>
-
-#include "conn.h"
 
 #define CONN_MAX_FRAME         (64u * 1024u * 1024u) /* answers we accept (lists can be long) */
 #define CONN_RECONNECT_TRIES   5
@@ -27,6 +26,8 @@ struct conn {
     int timeout_ms;
     void (*notice)(void *ud, const char *msg);
     void *notice_ud;
+    const volatile sig_atomic_t *cancel; /* set: stop waiting (conn_opts) */
+    bool cancelled;                      /* the last wait stopped for it */
 
     SSL_CTX *ctx;
     SSL *ssl;
@@ -35,6 +36,7 @@ struct conn {
     size_t rlen, rcap;
     uint32_t next_msgid;
 
+    char server[64]; /* what hello said the server is ("agencyd/0.1.0") */
     char token[128];
     bool has_token;
     bool closed_idle; /* the server closed the connection while nothing was asked (idle) */

@@ -11,6 +11,7 @@
 
 #include "csv.h"
 #include "grammar.h"
+#include "value.h"
 #include "import_map.h"
 #include "progress.h"
 #include "resolve.h"
@@ -170,7 +171,7 @@ static void start_args(struct import *im, msgpack_packer *pk, const char *method
     msgpack_pack_map(pk, n + (key ? 1 : 0));
     if (key) {
         char uuid[37];
-        grammar_uuid(uuid);
+        value_uuid(uuid);
         proto_kv_str(pk, "idempotency_key", uuid);
     }
 }

@@ -1,0 +1,6 @@
+/* nouns.c - the table of the client's commands: one row per noun file. */
+#include "nouns.h"
+
+const struct noun *const cmd_nouns[] = {
+    &cmd_client, &cmd_contact, &cmd_log, &cmd_activity, &cmd_agenda, NULL,
+};

@@ -1,0 +1,17 @@
+/* nouns.h - the commands of client/cmd/, one noun per file, and the table of them that main
+   gives the dispatcher, help and completion (app.nouns). */
+#ifndef AGENCY_CMD_NOUNS_H
+#define AGENCY_CMD_NOUNS_H
+
+#include "noun.h"
+
+extern const struct noun cmd_client;   /* client.c */
+extern const struct noun cmd_contact;  /* contact.c */
+extern const struct noun cmd_log;      /* activity.c */
+extern const struct noun cmd_activity; /* activity.c */
+extern const struct noun cmd_agenda;   /* agenda.c */
+
+/* Every noun above, NULL-ended. */
+extern const struct noun *const cmd_nouns[];
+
+#endif

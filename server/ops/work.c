@@ -4,8 +4,10 @@
  * client's, enforced by each table's forced row-level security; finance reads contracts and
  * campaigns (their budgets) and nothing else of this area.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "work.h"
 
@@ -47,6 +49,109 @@ void work_audit(struct op_ctx *ctx, const char *noun, const char *id, const char
     va_end(ap);
     snprintf(target, sizeof target, "%s:%s", noun, id);
     op_audit(ctx, target, "%s", detail);
+}
+
+const msgpack_object *work_map_list(struct op_ctx *ctx, const char *name, msgpack_unpacked *up)
+{
+    const struct arg_val *v = op_arg(ctx, name);
+    if (!v->present)
+        return NULL;
+    size_t off = 0;
+    if (msgpack_unpack_next(up, v->text, v->len, &off) != MSGPACK_UNPACK_SUCCESS ||
+        up->data.type != MSGPACK_OBJECT_ARRAY) {
+        op_fail(ctx, PE_INTERNAL, "internal error");
+        return NULL;
+    }
+    return &up->data;
+}
+
+/* invalid `field` with "item <i+1>: <what>". */
+static int item_invalid(struct op_ctx *ctx, const char *field, uint32_t i, const char *what)
+{
+    char reason[128];
+    snprintf(reason, sizeof reason, "item %" PRIu32 ": %s", i + 1, what);
+    return op_invalid(ctx, field, reason);
+}
+
+int work_item_keys(struct op_ctx *ctx, const char *field, uint32_t i, const msgpack_object *m,
+                   const char *const *keys)
+{
+    if (m->type != MSGPACK_OBJECT_MAP)
+        return item_invalid(ctx, field, i, "not a map");
+    for (uint32_t k = 0; k < m->via.map.size; k++) {
+        const msgpack_object *key = &m->via.map.ptr[k].key;
+        bool known = false;
+        for (const char *const *p = keys; *p && !known; p++)
+            known = key->type == MSGPACK_OBJECT_STR && key->via.str.size == strlen(*p) &&
+                    memcmp(key->via.str.ptr, *p, key->via.str.size) == 0;
+        if (!known)
+            return item_invalid(ctx, field, i, "unknown key");
+    }
+    return 0;
+}
+
+int work_item_text(struct op_ctx *ctx, const char *field, uint32_t i, const msgpack_object *m,
+                   const char *key, bool required, size_t max_chars, char *buf, size_t size)
+{
+    const char *s = NULL;
+    size_t len = 0;
+    char what[96];
+    buf[0] = '\0';
+    enum proto_get g = proto_get_str(m, key, &s, &len, size - 1);
+    if (g == PG_MISSING && !required)
+        return 0;
+    bool ok =
+        g == PG_OK && len > 0 && proto_utf8_valid(s, len) && proto_utf8_chars(s, len) <= max_chars;
+    for (size_t k = 0; ok && k < len; k++)
+        ok = (unsigned char)s[k] >= 0x20 && s[k] != 0x7f;
+    if (!ok) {
+        snprintf(what, sizeof what, "%s must be text of 1 to %zu characters", key, max_chars);
+        return item_invalid(ctx, field, i, what);
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return 0;
+}
+
+/* True when s is a decimal of at most 15 integer and 4 fractional digits, maybe negative. */
+static bool decimal_text(const char *s, size_t len)
+{
+    size_t k = 0, ints = 0, fracs = 0;
+    if (k < len && s[k] == '-')
+        k++;
+    while (k < len && s[k] >= '0' && s[k] <= '9' && ints <= 15)
+        k++, ints++;
+    if (k < len && s[k] == '.') {
+        k++;
+        while (k < len && s[k] >= '0' && s[k] <= '9' && fracs <= 4)
+            k++, fracs++;
+        if (fracs == 0)
+            return false;
+    }
+    return k == len && ints >= 1 && ints <= 15 && fracs <= 4;
+}
+
+int work_item_decimal(struct op_ctx *ctx, const char *field, uint32_t i, const msgpack_object *m,
+                      const char *key, char out[48])
+{
+    const msgpack_object *o = proto_map_get(m, key);
+    char what[96];
+    snprintf(what, sizeof what, "%s must be a number (up to 15 digits, 4 after the point)", key);
+    if (o && o->type == MSGPACK_OBJECT_POSITIVE_INTEGER && o->via.u64 < 1000000000000000ULL) {
+        snprintf(out, 48, "%" PRIu64, o->via.u64);
+        return 0;
+    }
+    if (o && o->type == MSGPACK_OBJECT_NEGATIVE_INTEGER && o->via.i64 > -1000000000000000LL) {
+        snprintf(out, 48, "%" PRId64, o->via.i64);
+        return 0;
+    }
+    if (o && o->type == MSGPACK_OBJECT_STR && o->via.str.size < 48 &&
+        decimal_text(o->via.str.ptr, o->via.str.size)) {
+        memcpy(out, o->via.str.ptr, o->via.str.size);
+        out[o->via.str.size] = '\0';
+        return 0;
+    }
+    return item_invalid(ctx, field, i, what);
 }
 
 /* ---- the rows of this area in the operation table (optable.c) ---- */
@@ -104,8 +209,73 @@ static const struct arg_spec contract_renewals_args[] = {
     END_ARGS,
 };
 
-/* Contracts: the client's scope; finance reads them; activating and terminating is a manager's
- * or a director's (the contracts guard, sql/041). */
+static const char *const campaign_targets[] = {"proposal", "approved", "production", "live",
+                                               "review",   "closed",   "cancelled",  NULL};
+static const char *const campaign_statuses[] = {
+    "brief", "proposal", "approved", "production", "live", "review", "closed", "cancelled", NULL};
+static const char *const report_kinds[] = {"progress", "approval", "change", "review", NULL};
+
+static const struct arg_spec campaign_create_args[] = {
+    {"client_id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"contract_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"name", ARG_STR, true, 1, NAME_MAX_CHARS, NULL},
+    {"objectives", ARG_TEXT, true, 1, TEXT_MAX, NULL},
+    {"audience", ARG_TEXT, false, 0, TEXT_MAX, NULL},
+    {"kpis", ARG_MAP_LIST, false, 0, WORK_KPIS_MAX, NULL},
+    {"budget_amount", ARG_U64, true, 0, MONEY_MAX, NULL},
+    {"currency", ARG_STR, true, WORK_CURRENCY_LEN, WORK_CURRENCY_LEN, NULL},
+    {"starts_on", ARG_DATE, true, 0, 0, NULL},
+    {"ends_on", ARG_DATE, true, 0, 0, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec campaign_list_args[] = {
+    {"client_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"status", ARG_ENUM, false, 0, 0, campaign_statuses},
+    {"contract_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"limit", ARG_U64, false, 1, LIST_LIMIT_MAX, NULL},
+    {"cursor", ARG_STR, false, 1, CURSOR_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec campaign_update_args[] = {
+    {"id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"version", ARG_U64, true, 1, VERSION_MAX, NULL},
+    {"name", ARG_STR, false, 1, NAME_MAX_CHARS, NULL},
+    {"objectives", ARG_TEXT, false, 1, TEXT_MAX, NULL},
+    {"audience", ARG_TEXT, false, 0, TEXT_MAX, NULL},
+    {"budget_amount", ARG_U64, false, 0, MONEY_MAX, NULL},
+    {"currency", ARG_STR, false, WORK_CURRENCY_LEN, WORK_CURRENCY_LEN, NULL},
+    {"starts_on", ARG_DATE, false, 0, 0, NULL},
+    {"ends_on", ARG_DATE, false, 0, 0, NULL},
+    {"contract_id", ARG_ID, false, 1, ID_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec campaign_transition_args[] = {
+    {"id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"to", ARG_ENUM, true, 0, 0, campaign_targets},
+    {"note", ARG_STR, false, 1, SUMMARY_MAX, NULL},
+    {"decisions", ARG_TEXT, false, 0, TEXT_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec campaign_report_args[] = {
+    {"campaign_id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"kind", ARG_ENUM, true, 0, 0, report_kinds},
+    {"summary", ARG_STR, true, 1, SUMMARY_MAX, NULL},
+    {"decisions", ARG_TEXT, false, 0, TEXT_MAX, NULL},
+    {"actuals", ARG_MAP_LIST, false, 1, WORK_KPIS_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec campaign_id_args[] = {
+    {"campaign_id", ARG_ID, true, 1, ID_MAX, NULL},
+    END_ARGS,
+};
+
+/* Contracts and campaigns: the client's scope; finance reads them (not the reports); activating and
+ * terminating is a manager's or a director's (the contracts guard, sql/041). */
 static const struct op rows[] = {
     {"contract.create", work_contract_create, ROLES_STAFF, MUT, contract_create_args,
      "Draft a contract for a client (renews_id: the contract it renews)"},
@@ -119,6 +289,20 @@ static const struct op rows[] = {
      "Move a contract: draft->active->completed|terminated, draft->void (reason for the last two)"},
     {"contract.renewals", work_contract_renewals, ROLES_ALL, 0, contract_renewals_args,
      "Active contracts ending within N days (default 60) with no renewal"},
+    {"campaign.create", work_campaign_create, ROLES_STAFF, MUT, campaign_create_args,
+     "Open a campaign from its brief (objectives, audience, KPIs, budget, timeline)"},
+    {"campaign.get", work_campaign_get, ROLES_ALL, 0, op_args_id,
+     "One campaign with its KPIs (targets and actuals)"},
+    {"campaign.list", work_campaign_list, ROLES_ALL, 0, campaign_list_args,
+     "List campaigns, newest first"},
+    {"campaign.update", work_campaign_update, ROLES_STAFF, MUT, campaign_update_args,
+     "Change a campaign's brief (send the version you read)"},
+    {"campaign.transition", work_campaign_transition, ROLES_STAFF, MUT, campaign_transition_args,
+     "Move a campaign one stage on (or cancel it); writes the stage's report"},
+    {"campaign.report", work_campaign_report, ROLES_STAFF, MUT, campaign_report_args,
+     "Write a status report (a review's report records KPI actuals)"},
+    {"campaign.reports", work_campaign_reports, ROLES_STAFF, 0, campaign_id_args,
+     "A campaign's status reports, oldest first: its stage history"},
 };
 
 OP_AREA(ops_work, "work", rows);

@@ -30,11 +30,35 @@ int work_pack_items(struct op_ctx *ctx, const char *sql_list, int nparams,
 void work_audit(struct op_ctx *ctx, const char *noun, const char *id, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* The array of the ARG_MAP_LIST argument `name` unpacked into up (the caller destroys up), or
+ * NULL when it is absent or (ctx->err set) cannot be read back. */
+const msgpack_object *work_map_list(struct op_ctx *ctx, const char *name, msgpack_unpacked *up);
+/* Item i of list argument `field` is a map with no key outside keys (NULL-terminated): 0, or
+ * -1 with invalid `field` "item N: ..." set. The same for the readers below. */
+int work_item_keys(struct op_ctx *ctx, const char *field, uint32_t i, const msgpack_object *m,
+                   const char *const *keys);
+/* Text of 1..max_chars characters (no control characters) at key, into buf (size bytes); ""
+ * when absent and not required. */
+int work_item_text(struct op_ctx *ctx, const char *field, uint32_t i, const msgpack_object *m,
+                   const char *key, bool required, size_t max_chars, char *buf, size_t size);
+/* An exact decimal at key: an integer, or text such as "-12.5" (15 digits, 4 after the point),
+ * as decimal text into out. */
+int work_item_decimal(struct op_ctx *ctx, const char *field, uint32_t i, const msgpack_object *m,
+                      const char *key, char out[48]);
+
 int work_contract_create(struct op_ctx *ctx);
 int work_contract_get(struct op_ctx *ctx);
 int work_contract_list(struct op_ctx *ctx);
 int work_contract_update(struct op_ctx *ctx);
 int work_contract_transition(struct op_ctx *ctx);
 int work_contract_renewals(struct op_ctx *ctx);
+
+int work_campaign_create(struct op_ctx *ctx);
+int work_campaign_get(struct op_ctx *ctx);
+int work_campaign_list(struct op_ctx *ctx);
+int work_campaign_update(struct op_ctx *ctx);
+int work_campaign_transition(struct op_ctx *ctx);
+int work_campaign_report(struct op_ctx *ctx);
+int work_campaign_reports(struct op_ctx *ctx);
 
 #endif

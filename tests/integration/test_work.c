@@ -383,12 +383,353 @@ static void test_contract_bad_input(void **state)
     teardown_fx();
 }
 
+/* ---- campaigns ---- */
+
+static void pk_str(msgpack_packer *pk, const char *s)
+{
+    msgpack_pack_str(pk, strlen(s));
+    msgpack_pack_str_body(pk, s, strlen(s));
+}
+
+/* campaign.create's map with the list argument `list_key` packed by list (NULL: none). */
+struct campaign_ud {
+    uint64_t client, contract;
+    const char *name, *starts, *ends;
+    const char *list_key;
+    void (*list)(msgpack_packer *pk);
+    uint64_t report_campaign; /* campaign.report instead, kind review */
+};
+
+static void pack_campaign_create(msgpack_packer *pk, void *vud)
+{
+    const struct campaign_ud *u = vud;
+    if (u->report_campaign) {
+        msgpack_pack_map(pk, 4);
+        pk_str(pk, "campaign_id");
+        msgpack_pack_uint64(pk, u->report_campaign);
+        pk_str(pk, "kind");
+        pk_str(pk, "review");
+        pk_str(pk, "summary");
+        pk_str(pk, "Results review with the client");
+        pk_str(pk, u->list_key);
+        u->list(pk);
+        return;
+    }
+    msgpack_pack_map(pk, 7 + (u->contract != 0) + (u->list != NULL));
+    pk_str(pk, "client_id");
+    msgpack_pack_uint64(pk, u->client);
+    pk_str(pk, "name");
+    pk_str(pk, u->name);
+    pk_str(pk, "objectives");
+    pk_str(pk, "Launch the spring range; 春季新品上市");
+    pk_str(pk, "budget_amount");
+    msgpack_pack_uint64(pk, 25000000);
+    pk_str(pk, "currency");
+    pk_str(pk, "EUR");
+    pk_str(pk, "starts_on");
+    pk_str(pk, u->starts);
+    pk_str(pk, "ends_on");
+    pk_str(pk, u->ends);
+    if (u->contract) {
+        pk_str(pk, "contract_id");
+        msgpack_pack_uint64(pk, u->contract);
+    }
+    if (u->list) {
+        pk_str(pk, u->list_key);
+        u->list(pk);
+    }
+}
+
+static void kpis_good(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_map(pk, 3);
+    pk_str(pk, "name");
+    pk_str(pk, "CTR");
+    pk_str(pk, "target");
+    pk_str(pk, "2.5");
+    pk_str(pk, "unit");
+    pk_str(pk, "%");
+    msgpack_pack_map(pk, 2);
+    pk_str(pk, "name");
+    pk_str(pk, "Reach الوصول");
+    pk_str(pk, "target");
+    msgpack_pack_uint64(pk, 1000000);
+}
+
+static void kpis_not_map(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 1);
+    pk_str(pk, "CTR");
+}
+
+static void kpis_bad_target(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 1);
+    msgpack_pack_map(pk, 2);
+    pk_str(pk, "name");
+    pk_str(pk, "CTR");
+    pk_str(pk, "target");
+    pk_str(pk, "2,5");
+}
+
+static void kpis_float_target(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 1);
+    msgpack_pack_map(pk, 2);
+    pk_str(pk, "name");
+    pk_str(pk, "CTR");
+    pk_str(pk, "target");
+    msgpack_pack_double(pk, 2.5);
+}
+
+static void kpis_no_name(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 1);
+    msgpack_pack_map(pk, 1);
+    pk_str(pk, "target");
+    msgpack_pack_uint64(pk, 1);
+}
+
+static void kpis_unknown_key(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 1);
+    msgpack_pack_map(pk, 3);
+    pk_str(pk, "name");
+    pk_str(pk, "CTR");
+    pk_str(pk, "target");
+    msgpack_pack_uint64(pk, 1);
+    pk_str(pk, "owner");
+    pk_str(pk, "x");
+}
+
+static void kpis_same_name(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 2);
+    for (int i = 0; i < 2; i++) {
+        msgpack_pack_map(pk, 2);
+        pk_str(pk, "name");
+        pk_str(pk, i ? "ctr" : "CTR");
+        pk_str(pk, "target");
+        msgpack_pack_uint64(pk, 1);
+    }
+}
+
+static void kpis_too_many(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 21);
+    for (int i = 0; i < 21; i++) {
+        char n[16];
+        snprintf(n, sizeof n, "K%d", i);
+        msgpack_pack_map(pk, 2);
+        pk_str(pk, "name");
+        pk_str(pk, n);
+        pk_str(pk, "target");
+        msgpack_pack_uint64(pk, 1);
+    }
+}
+
+static void actuals_good(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_map(pk, 2);
+    pk_str(pk, "name");
+    pk_str(pk, "ctr");
+    pk_str(pk, "actual");
+    pk_str(pk, "3.1");
+    msgpack_pack_map(pk, 2);
+    pk_str(pk, "name");
+    pk_str(pk, "Reach الوصول");
+    pk_str(pk, "actual");
+    msgpack_pack_uint64(pk, 800000);
+}
+
+static void actuals_unknown(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 1);
+    msgpack_pack_map(pk, 2);
+    pk_str(pk, "name");
+    pk_str(pk, "Conversions");
+    pk_str(pk, "actual");
+    msgpack_pack_uint64(pk, 1);
+}
+
+static uint64_t campaign_create(uint64_t contract, void (*kpis)(msgpack_packer *))
+{
+    char a[16], b[16];
+    struct campaign_ud u = {fx.client, contract,   "Spring launch / Lancio primavera",
+                            day(a, 0), day(b, 90), "kpis",
+                            kpis,      0};
+    it_resp *r = it_call_pk(fx.ae, "campaign.create", pack_campaign_create, &u);
+    it_assert_ok(r, "campaign.create");
+    uint64_t id = it_result_id(r, "campaign.create");
+    it_resp_free(r);
+    return id;
+}
+
+static void move(uint64_t id, const char *to)
+{
+    it_resp *r = it_call(fx.ae, "campaign.transition", "id:u to:s note:s", (ull)id, to, to);
+    it_assert_ok(r, to);
+    it_resp_free(r);
+}
+
+/* The KPI named name of a campaign answer. */
+static const msgpack_object *kpi(const it_resp *r, const char *name)
+{
+    const msgpack_object *k = it_get(r->result, "kpis");
+    char buf[64];
+    for (uint32_t i = 0; k && k->type == MSGPACK_OBJECT_ARRAY && i < k->via.array.size; i++)
+        if (it_str(&k->via.array.ptr[i], "name", buf, sizeof buf) && strcmp(buf, name) == 0)
+            return &k->via.array.ptr[i];
+    it_fail("the campaign has no KPI %s", name);
+    return NULL;
+}
+
+static void test_campaign_stages(void **state)
+{
+    (void)state;
+    setup();
+    char num[80], buf[128];
+    uint64_t contract = contract_draft(0, 365, 1000ULL, num, sizeof num);
+    uint64_t id = campaign_create(contract, kpis_good);
+    it_resp *r = IT_CALL_OK(fx.fin, "finance reads the budget", "campaign.get", "id:u", (ull)id);
+    assert_int_equal(u64_of(r, "budget_amount"), 25000000ULL);
+    assert_int_equal(u64_of(r, "contract_id"), contract);
+    assert_string_equal(str_of(r, "status", buf, sizeof buf), "brief");
+    assert_string_equal(it_str(kpi(r, "CTR"), "target", buf, sizeof buf), "2.5");
+    assert_string_equal(it_str(kpi(r, "Reach الوصول"), "target", buf, sizeof buf), "1000000");
+    it_resp_free(r);
+    IT_CALL_ERR(fx.fin, "forbidden", "finance reads reports", "campaign.reports", "campaign_id:u",
+                (ull)id);
+
+    /* one stage at a time; the same stage is no move */
+    it_expect_invalid(fx.ae, "brief -> approved", "to", "campaign.transition", "id:u to:s", (ull)id,
+                      "approved");
+    it_expect_invalid(fx.ae, "brief -> brief", "to", "campaign.transition", "id:u to:s", (ull)id,
+                      "brief");
+    static const char *const stages[] = {"proposal", "approved", "production", "live"};
+    for (size_t i = 0; i < 4; i++)
+        move(id, stages[i]);
+    it_expect_invalid(fx.ae, "live -> approved", "to", "campaign.transition", "id:u to:s", (ull)id,
+                      "approved");
+    /* actuals only in review, by a review report */
+    struct campaign_ud u = {.list_key = "actuals", .list = actuals_good, .report_campaign = id};
+    r = it_call_pk(fx.ae, "campaign.report", pack_campaign_create, &u);
+    if (r->status != IT_ERROR || strcmp(r->code, "invalid") || strcmp(r->field, "actuals"))
+        it_fail("actuals before review: %s", it_resp_str(r));
+    it_resp_free(r);
+    r = IT_CALL_OK(fx.ae, "progress report", "campaign.report",
+                   "campaign_id:u kind:s summary:s decisions:s", (ull)id, "progress",
+                   "Week 2: reach on plan", "Shift 10% of the budget to video");
+    it_resp_free(r);
+    move(id, "review");
+    u.list = actuals_unknown;
+    r = it_call_pk(fx.ae, "campaign.report", pack_campaign_create, &u);
+    if (r->status != IT_ERROR || strcmp(r->code, "invalid") || strcmp(r->field, "actuals"))
+        it_fail("actual of an unknown KPI: %s", it_resp_str(r));
+    it_resp_free(r);
+    u.list = actuals_good;
+    r = it_call_pk(fx.ae, "campaign.report", pack_campaign_create, &u);
+    it_assert_ok(r, "review with actuals");
+    bool met = false;
+    assert_string_equal(it_str(kpi(r, "CTR"), "actual", buf, sizeof buf), "3.1");
+    assert_true(it_bool(kpi(r, "CTR"), "met", &met) && met);
+    assert_true(it_bool(kpi(r, "Reach الوصول"), "met", &met) && !met);
+    it_resp_free(r);
+    move(id, "closed");
+    it_expect_invalid(fx.ae, "closed -> cancelled", "to", "campaign.transition", "id:u to:s",
+                      (ull)id, "cancelled");
+    char v[24];
+    snprintf(v, sizeof v, "%llu", (ull)id);
+    long long ver = it_db_ll("SELECT version FROM agency.campaigns WHERE id = $1::bigint", 1, v);
+    it_expect_invalid(fx.ae, "update of a closed campaign", "id", "campaign.update",
+                      "id:u version:u name:s", (ull)id, (ull)ver, "Later");
+
+    /* the timeline: every move wrote its report, in order, with what was decided */
+    r = IT_CALL_OK(fx.mgr, "campaign.reports", "campaign.reports", "campaign_id:u", (ull)id);
+    uint32_t n = 0;
+    const msgpack_object *items = it_items(r->result, &n);
+    static const char *const kinds[] = {"progress", "approval", "progress", "progress",
+                                        "progress", "review",   "review",   "review"};
+    static const char *const tos[] = {"proposal", "approved", "production", "live",
+                                      NULL,       "review",   NULL,         "closed"};
+    assert_int_equal(n, 8);
+    for (uint32_t i = 0; i < n; i++) {
+        assert_string_equal(it_str(&items[i], "kind", buf, sizeof buf), kinds[i]);
+        const char *to = it_str(&items[i], "to_status", buf, sizeof buf);
+        if (tos[i] == NULL)
+            assert_null(to);
+        else
+            assert_string_equal(to, tos[i]);
+    }
+    assert_string_equal(it_str(&items[4], "decisions", buf, sizeof buf),
+                        "Shift 10% of the budget to video");
+    it_resp_free(r);
+
+    /* cancelled from any open stage */
+    uint64_t c2 = campaign_create(0, NULL);
+    move(c2, "proposal");
+    r = IT_CALL_OK(fx.ae, "cancel", "campaign.transition", "id:u to:s note:s", (ull)c2, "cancelled",
+                   "Client froze all spending");
+    assert_string_equal(str_of(r, "status", buf, sizeof buf), "cancelled");
+    it_resp_free(r);
+    teardown_fx();
+}
+
+static void test_campaign_bad_input(void **state)
+{
+    (void)state;
+    setup();
+    char a[16], b[16];
+    const char *counts = "SELECT (SELECT count(*) FROM agency.campaigns) * 1000 +"
+                         " (SELECT count(*) FROM agency.campaign_kpis)";
+    long long before = it_db_ll(counts, 0);
+    static void (*const bad[])(msgpack_packer *) = {
+        kpis_not_map,     kpis_bad_target, kpis_float_target, kpis_no_name,
+        kpis_unknown_key, kpis_same_name,  kpis_too_many};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct campaign_ud u = {fx.client, 0, "Bad KPIs", day(a, 0), day(b, 9), "kpis", bad[i], 0};
+        it_resp *r = it_call_pk(fx.ae, "campaign.create", pack_campaign_create, &u);
+        if (r->status != IT_ERROR || strcmp(r->code, "invalid") || strcmp(r->field, "kpis"))
+            it_fail("bad kpis case %zu: %s", i, it_resp_str(r));
+        it_resp_free(r);
+    }
+    struct campaign_ud u = {fx.client, 0, "Backwards", day(a, 9), day(b, 0), NULL, NULL, 0};
+    it_resp *r = it_call_pk(fx.ae, "campaign.create", pack_campaign_create, &u);
+    if (r->status != IT_ERROR || strcmp(r->code, "invalid") || strcmp(r->field, "ends_on"))
+        it_fail("campaign ending before it starts: %s", it_resp_str(r));
+    it_resp_free(r);
+    /* a contract of another client */
+    char name[96], uq[64], num[80];
+    snprintf(name, sizeof name, "Other Work Client %s", it_uniq("", uq, sizeof uq));
+    uint64_t other = it_client_create_forced(fx.dir, name, fx.ae_id);
+    uint64_t foreign = contract_draft(0, 10, 1ULL, num, sizeof num);
+    u = (struct campaign_ud){other, foreign, "Wrong contract", day(a, 0), day(b, 9), NULL, NULL, 0};
+    r = it_call_pk(fx.ae, "campaign.create", pack_campaign_create, &u);
+    if (r->status != IT_ERROR || strcmp(r->code, "invalid") || strcmp(r->field, "contract_id"))
+        it_fail("a contract of another client: %s", it_resp_str(r));
+    it_resp_free(r);
+    it_expect_invalid(fx.ae, "unknown stage", "to", "campaign.transition", "id:u to:s", 1ULL,
+                      "launched");
+    it_expect_invalid(fx.ae, "unknown report kind", "kind", "campaign.report",
+                      "campaign_id:u kind:s summary:s", 1ULL, "memo", "x");
+    it_expect_invalid(fx.ae, "empty summary", "summary", "campaign.report",
+                      "campaign_id:u kind:s summary:s", 1ULL, "progress", "");
+    it_expect_invalid(fx.ae, "budget too large", "budget_amount", "campaign.update",
+                      "id:u version:u budget_amount:u", 1ULL, 1ULL, 1000000000000001ULL);
+    assert_int_equal(it_db_ll(counts, 0), before);
+    IT_CALL_ERR(fx.ae, "not_found", "missing campaign", "campaign.reports", "campaign_id:u",
+                900000000000ULL);
+    teardown_fx();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_contract_lifecycle),
-        cmocka_unit_test(test_renewals),
-        cmocka_unit_test(test_contract_bad_input),
+        cmocka_unit_test(test_contract_lifecycle), cmocka_unit_test(test_renewals),
+        cmocka_unit_test(test_contract_bad_input), cmocka_unit_test(test_campaign_stages),
+        cmocka_unit_test(test_campaign_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, it_teardown);
 }

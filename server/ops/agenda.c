@@ -19,19 +19,19 @@
 #define AGENDA_SOURCE(fn) " UNION ALL SELECT * FROM agency." fn "($1::bigint, $2::int, $3)"
 
 /* $3 is the team view: only a manager of a team has one. */
+/* clang-format off */
 static const char sql_agenda[] =
     "WITH items AS (SELECT * FROM agency.agenda_followups($1::bigint, $2::int, $3)"
     /* AGENDA_SOURCE("agenda_<kind>"): one line per further source */
-    AGENDA_SOURCE("agenda_renewals") ")"
-                                     " SELECT g.item, g.id, g.client_id, g.client_name, g.title, "
-                                     "g.detail, g.due, g.due_at,"
-                                     " g.overdue AS _overdue, g.owner_id AS \"owner.id\", "
-                                     "g.owner_full_name AS \"owner.full_name\","
-                                     " g.kind, g.status, g.amount, g.currency, g.activity_id, "
-                                     "g.summary, g.next_action,"
-                                     " g.next_due FROM items g"
-                                     " ORDER BY g.overdue DESC, coalesce(g.due_at, "
-                                     "g.due::timestamptz), g.item, g.id LIMIT 2001";
+    AGENDA_SOURCE("agenda_renewals")
+    AGENDA_SOURCE("agenda_tasks")
+    ")"
+    " SELECT g.item, g.id, g.client_id, g.client_name, g.title, g.detail, g.due, g.due_at,"
+    " g.overdue AS _overdue, g.owner_id AS \"owner.id\", g.owner_full_name AS \"owner.full_name\","
+    " g.kind, g.status, g.amount, g.currency, g.activity_id, g.summary, g.next_action,"
+    " g.next_due FROM items g"
+    " ORDER BY g.overdue DESC, coalesce(g.due_at, g.due::timestamptz), g.item, g.id LIMIT 2001";
+/* clang-format on */
 static const char sql_team_view[] =
     "SELECT $1::boolean AND agency.manages_team(agency.current_user_id()) AS team";
 

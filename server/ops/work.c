@@ -274,7 +274,55 @@ static const struct arg_spec campaign_id_args[] = {
     END_ARGS,
 };
 
-/* Contracts and campaigns: the client's scope; finance reads them (not the reports); activating and
+static const char *const job_statuses[] = {"open", "closed", NULL};
+
+static const struct arg_spec job_open_args[] = {
+    {"campaign_id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"title", ARG_STR, true, 1, NAME_MAX_CHARS, NULL},
+    {"meeting_at", ARG_TIMESTAMP, false, 0, 0, NULL},
+    {"minutes", ARG_TEXT, false, 1, TEXT_MAX, NULL},
+    {"due_on", ARG_DATE, false, 0, 0, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec job_minutes_args[] = {
+    {"id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"minutes", ARG_TEXT, true, 1, TEXT_MAX, NULL},
+    {"meeting_at", ARG_TIMESTAMP, false, 0, 0, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec job_task_args[] = {
+    {"job_id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"title", ARG_STR, true, 1, NAME_MAX_CHARS, NULL},
+    {"assignee_id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"due_on", ARG_DATE, true, 0, 0, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec job_task_done_args[] = {
+    {"task_id", ARG_ID, true, 1, ID_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec job_close_args[] = {
+    {"id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"reason", ARG_STR, false, 1, SUMMARY_MAX, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec job_list_args[] = {
+    {"campaign_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"client_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"status", ARG_ENUM, false, 0, 0, job_statuses},
+    {"assignee_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"limit", ARG_U64, false, 1, LIST_LIMIT_MAX, NULL},
+    {"cursor", ARG_STR, false, 1, CURSOR_MAX, NULL},
+    END_ARGS,
+};
+
+/* Contracts and campaigns: the client's scope; finance reads them (not the reports); job
+ * cards: the account team and the assignees of their tasks; activating and
  * terminating is a manager's or a director's (the contracts guard, sql/041). */
 static const struct op rows[] = {
     {"contract.create", work_contract_create, ROLES_STAFF, MUT, contract_create_args,
@@ -303,6 +351,17 @@ static const struct op rows[] = {
      "Write a status report (a review's report records KPI actuals)"},
     {"campaign.reports", work_campaign_reports, ROLES_STAFF, 0, campaign_id_args,
      "A campaign's status reports, oldest first: its stage history"},
+    {"job.open", work_job_open, ROLES_STAFF, MUT, job_open_args,
+     "Open a job card under a campaign (the meeting's time and minutes)"},
+    {"job.get", work_job_get, ROLES_STAFF, 0, op_args_id, "One job card with its tasks"},
+    {"job.minutes", work_job_minutes, ROLES_STAFF, MUT, job_minutes_args,
+     "Log a job's meeting minutes (late after 24 hours)"},
+    {"job.task", work_job_task, ROLES_STAFF, MUT, job_task_args,
+     "Add a task to a job: assignee and due date (in their agenda)"},
+    {"job.task_done", work_job_task_done, ROLES_STAFF, MUT, job_task_done_args, "Mark a task done"},
+    {"job.close", work_job_close, ROLES_STAFF, MUT, job_close_args,
+     "Close a job (its tasks done, or with a reason)"},
+    {"job.list", work_job_list, ROLES_STAFF, 0, job_list_args, "List job cards, newest first"},
 };
 
 OP_AREA(ops_work, "work", rows);

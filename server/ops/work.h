@@ -61,4 +61,12 @@ int work_campaign_transition(struct op_ctx *ctx);
 int work_campaign_report(struct op_ctx *ctx);
 int work_campaign_reports(struct op_ctx *ctx);
 
+int work_job_open(struct op_ctx *ctx);
+int work_job_get(struct op_ctx *ctx);
+int work_job_minutes(struct op_ctx *ctx);
+int work_job_task(struct op_ctx *ctx);
+int work_job_task_done(struct op_ctx *ctx);
+int work_job_close(struct op_ctx *ctx);
+int work_job_list(struct op_ctx *ctx);
+
 #endif

@@ -724,12 +724,161 @@ static void test_campaign_bad_input(void **state)
     teardown_fx();
 }
 
+/* ---- job cards ---- */
+
+/* The UTC time `hours` from now as RFC 3339 into buf (21 bytes). */
+static const char *at(char *buf, int hours)
+{
+    time_t t = time(NULL) + (time_t)hours * 3600;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+static uint64_t job_open(uint64_t campaign, const char *title, int meeting_hours_ago,
+                         const char *minutes)
+{
+    char ts[24];
+    it_resp *r = minutes
+                     ? it_call(fx.ae, "job.open", "campaign_id:u title:s meeting_at:s minutes:s",
+                               (ull)campaign, title, at(ts, -meeting_hours_ago), minutes)
+                     : it_call(fx.ae, "job.open", "campaign_id:u title:s", (ull)campaign, title);
+    it_assert_ok(r, "job.open");
+    uint64_t id = it_result_id(r, "job.open");
+    it_resp_free(r);
+    return id;
+}
+
+static bool late_of(it_conn *c, uint64_t job)
+{
+    it_resp *r = IT_CALL_OK(c, "job.get", "job.get", "id:u", (ull)job);
+    bool late = true;
+    if (!it_bool(r->result, "minutes_late", &late))
+        it_fail("job.get: no minutes_late");
+    it_resp_free(r);
+    return late;
+}
+
+/* Adds a task for assignee to job; the new task's id (the last task of the answer). */
+static uint64_t task_add(uint64_t job, const char *title, uint64_t assignee, int due_days)
+{
+    char d[16];
+    it_resp *r =
+        IT_CALL_OK(fx.ae, "job.task", "job.task", "job_id:u title:s assignee_id:u due_on:s",
+                   (ull)job, title, (ull)assignee, day(d, due_days));
+    const msgpack_object *t = it_get(r->result, "tasks");
+    uint64_t id = 0;
+    for (uint32_t i = 0; t && t->type == MSGPACK_OBJECT_ARRAY && i < t->via.array.size; i++) {
+        uint64_t v = 0;
+        char buf[96];
+        if (it_u64(&t->via.array.ptr[i], "id", &v) &&
+            it_str(&t->via.array.ptr[i], "title", buf, sizeof buf) && strcmp(buf, title) == 0)
+            id = v;
+    }
+    it_resp_free(r);
+    if (id == 0)
+        it_fail("job.task: the new task is not in the answer");
+    return id;
+}
+
+static void test_jobs(void **state)
+{
+    (void)state;
+    setup();
+    char user[64], pw[160], buf[96];
+    it_cred("AGENCY_DEMO_AE", user, pw);
+    uint64_t layla_id = 0;
+    it_conn *layla = it_session_user("layla.mansour", pw, &layla_id);
+    uint64_t campaign = campaign_create(0, NULL);
+
+    /* minutes: late when logged more than 24 hours after the meeting */
+    uint64_t late = job_open(campaign, "Kick-off / Toplantı", 30, "Agreed the media plan");
+    uint64_t timely = job_open(campaign, "Creative review", 2, "Two routes kept");
+    assert_true(late_of(fx.ae, late));
+    assert_false(late_of(fx.ae, timely));
+    uint64_t later = job_open(campaign, "Status call", 0, NULL);
+    char ts[24];
+    it_resp *r = IT_CALL_OK(fx.ae, "job.minutes", "job.minutes", "id:u minutes:s meeting_at:s",
+                            (ull)later, "Budget confirmed", at(ts, -26));
+    it_resp_free(r);
+    assert_true(late_of(fx.ae, later));
+
+    /* a task waits in its assignee's agenda (and the manager's team view), pushed on assignment */
+    uint64_t t1 = task_add(late, "Send the media plan 发送媒体计划", layla_id, 2);
+    uint64_t t2 = task_add(late, "Book the shoot", fx.ae_id, -1);
+    it_resp *e = it_recv_event(layla, "task.assigned", 10000);
+    uint64_t got = 0;
+    if (e->status != IT_OK || !it_u64(e->result, "task_id", &got) || got != t1)
+        it_fail("layla got no task.assigned for task %llu: %s", (ull)t1, it_resp_str(e));
+    it_resp_free(e);
+    assert_true(in_agenda(layla, "task", t1, 7));
+    assert_false(in_agenda(fx.ae, "task", t1, 7));
+    assert_true(in_agenda(fx.ae, "task", t2, 0)); /* overdue */
+    r = IT_CALL_OK(fx.mgr, "team agenda", "agenda", "days:u team:b", 7ULL, 1);
+    it_resp_free(r);
+    /* the assignee sees the job of her task, not the client's other jobs */
+    r = IT_CALL_OK(layla, "assignee reads the job", "job.get", "id:u", (ull)late);
+    it_resp_free(r);
+    IT_CALL_ERR(layla, "not_found", "another job of the client", "job.get", "id:u", (ull)timely);
+    it_expect_invalid(fx.ae, "finance as assignee", "assignee_id", "job.task",
+                      "job_id:u title:s assignee_id:u due_on:s", (ull)late, "X", (ull)fx.fin_id,
+                      "2030-01-01");
+    it_expect_invalid(fx.ae, "no such assignee", "assignee_id", "job.task",
+                      "job_id:u title:s assignee_id:u due_on:s", (ull)late, "X", 900000000000ULL,
+                      "2030-01-01");
+
+    /* closing: every task done, or a reason */
+    it_expect_invalid(fx.ae, "close with open tasks", "reason", "job.close", "id:u", (ull)late);
+    r = IT_CALL_OK(layla, "assignee marks done", "job.task_done", "task_id:u", (ull)t1);
+    it_resp_free(r);
+    assert_false(in_agenda(layla, "task", t1, 7));
+    it_expect_invalid(layla, "done twice", "task_id", "job.task_done", "task_id:u", (ull)t1);
+    it_expect_invalid(fx.ae, "still one open", "reason", "job.close", "id:u", (ull)late);
+    r = IT_CALL_OK(fx.ae, "close with a reason", "job.close", "id:u reason:s", (ull)late,
+                   "Shoot moved to the next job card");
+    assert_string_equal(str_of(r, "status", buf, sizeof buf), "closed");
+    it_resp_free(r);
+    assert_false(in_agenda(fx.ae, "task", t2, 0));
+    it_expect_invalid(fx.ae, "task of a closed job", "task_id", "job.task_done", "task_id:u",
+                      (ull)t2);
+    it_expect_invalid(fx.ae, "close twice", "id", "job.close", "id:u reason:s", (ull)late, "again");
+    it_expect_invalid(fx.ae, "task on a closed job", "job_id", "job.task",
+                      "job_id:u title:s assignee_id:u due_on:s", (ull)late, "X", (ull)fx.ae_id,
+                      "2030-01-01");
+    r = IT_CALL_OK(fx.ae, "close when all done", "job.close", "id:u", (ull)timely);
+    it_resp_free(r);
+
+    /* lists */
+    r = IT_CALL_OK(fx.ae, "job.list", "job.list", "campaign_id:u status:s", (ull)campaign, "open");
+    uint32_t n = 0;
+    it_items(r->result, &n);
+    assert_int_equal(n, 1);
+    it_resp_free(r);
+
+    /* a closed campaign takes no new job */
+    static const char *const stages[] = {"proposal", "approved", "production",
+                                         "live",     "review",   "closed"};
+    for (size_t i = 0; i < 6; i++)
+        move(campaign, stages[i]);
+    it_expect_invalid(fx.ae, "job on a closed campaign", "campaign_id", "job.open",
+                      "campaign_id:u title:s", (ull)campaign, "Late idea");
+    IT_CALL_ERR(fx.fin, "forbidden", "finance and jobs", "job.list", "");
+    it_expect_invalid(fx.ae, "bad meeting time", "meeting_at", "job.open",
+                      "campaign_id:u title:s meeting_at:s", (ull)campaign, "X",
+                      "2026-13-01T00:00:00Z");
+    it_expect_invalid(fx.ae, "empty title", "title", "job.open", "campaign_id:u title:s",
+                      (ull)campaign, "");
+    it_close(layla);
+    teardown_fx();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_contract_lifecycle), cmocka_unit_test(test_renewals),
         cmocka_unit_test(test_contract_bad_input), cmocka_unit_test(test_campaign_stages),
-        cmocka_unit_test(test_campaign_bad_input),
+        cmocka_unit_test(test_campaign_bad_input), cmocka_unit_test(test_jobs),
     };
     return cmocka_run_group_tests(tests, NULL, it_teardown);
 }

@@ -161,10 +161,10 @@ RETURNS TABLE (id bigint, client_id bigint, client_name text, owner_id bigint,
                days_left int, amount bigint, currency text, renewal_notified_at timestamptz)
 LANGUAGE sql STABLE AS $$
     SELECT k.id, k.client_id, c.name, u.id, u.full_name, k.number, k.title, k.starts_on,
-           k.ends_on, k.ends_on - agency.today(), k.amount, k.currency::text, k.renewal_notified_at
+           k.ends_on, k.ends_on - (SELECT agency.today()), k.amount, k.currency::text, k.renewal_notified_at
       FROM agency.contracts k JOIN agency.clients c ON c.id = k.client_id
       JOIN agency.users u ON u.id = c.owner_id
-     WHERE k.status = 'active' AND k.ends_on <= agency.today() + p_within
+     WHERE k.status = 'active' AND k.ends_on <= (SELECT agency.today()) + p_within
        AND NOT EXISTS (SELECT 1 FROM agency.contracts s WHERE s.renews_id = k.id AND s.status <> 'void')
      ORDER BY k.ends_on, k.id
 $$;

@@ -16,24 +16,28 @@
 #define AGENDA_ITEMS_MAX    2000
 
 /* One source: a function (p_user, p_days, p_team) returning agency.agenda_item rows. */
-#define AGENDA_SOURCE(fn) " UNION ALL SELECT * FROM agency." fn "($1::bigint, $2::int, $3)"
+#define AGENDA_SOURCE(fn)                                                                          \
+    " UNION ALL SELECT * FROM agency." fn "($1::bigint, $2::int, (SELECT team FROM t))"
 
-/* $3 is the team view: only a manager of a team has one. */
+/*
+ * One statement: t is the team view ($3 asked, and only a manager of a team has one); every row
+ * carries it, and when nothing waits the one row has it alone (no item).
+ */
 /* clang-format off */
 static const char sql_agenda[] =
-    "WITH items AS (SELECT * FROM agency.agenda_followups($1::bigint, $2::int, $3)"
+    "WITH t AS (SELECT $3::boolean AND agency.manages_team($1::bigint) AS team),"
+    " items AS (SELECT * FROM agency.agenda_followups($1::bigint, $2::int, (SELECT team FROM t))"
     /* AGENDA_SOURCE("agenda_<kind>"): one line per further source */
     AGENDA_SOURCE("agenda_renewals")
     AGENDA_SOURCE("agenda_tasks")
     ")"
-    " SELECT g.item, g.id, g.client_id, g.client_name, g.title, g.detail, g.due, g.due_at,"
-    " g.overdue AS _overdue, g.owner_id AS \"owner.id\", g.owner_full_name AS \"owner.full_name\","
-    " g.kind, g.status, g.amount, g.currency, g.activity_id, g.summary, g.next_action,"
-    " g.next_due FROM items g"
+    " SELECT t.team AS _team, g.item, g.id, g.client_id, g.client_name, g.title, g.detail, g.due,"
+    " g.due_at, g.overdue AS _overdue, g.owner_id AS \"owner.id\","
+    " g.owner_full_name AS \"owner.full_name\", g.kind, g.status, g.amount, g.currency,"
+    " g.activity_id, g.summary, g.next_action, g.next_due"
+    " FROM t LEFT JOIN items g ON true"
     " ORDER BY g.overdue DESC, coalesce(g.due_at, g.due::timestamptz), g.item, g.id LIMIT 2001";
 /* clang-format on */
-static const char sql_team_view[] =
-    "SELECT $1::boolean AND agency.manages_team(agency.current_user_id()) AS team";
 
 /* Packs the rows of r that are (or are not) overdue as an array. */
 static void pack_section(msgpack_packer *pk, const PGresult *r, int rows, bool overdue)
@@ -51,18 +55,17 @@ static int op_agenda(struct op_ctx *ctx)
 {
     char me[24], days[24];
     uint64_t d = op_has(ctx, "days") ? op_u64(ctx, "days") : AGENDA_DAYS_DEFAULT;
-    const char *want_team[1] = {op_bool(ctx, "team") ? "true" : "false"};
-    PGresult *t = db_one(ctx, sql_team_view, 1, want_team, "no such user");
-    if (!t)
-        return -1;
-    bool team = opu_true(t, 0, "team");
-    PQclear(t);
     const char *params[3] = {opu_u64(me, ctx->sess.user_id), opu_u64(days, d),
-                             team ? "true" : "false"};
+                             op_bool(ctx, "team") ? "true" : "false"};
     PGresult *r = db_exec(ctx, sql_agenda, 3, params);
     if (!r)
         return -1;
-    int rows = PQntuples(r) > AGENDA_ITEMS_MAX ? AGENDA_ITEMS_MAX : PQntuples(r);
+    bool team = PQntuples(r) > 0 && opu_true(r, 0, "_team");
+    /* the row without an item stands for an empty agenda */
+    int rows = PQntuples(r) == 1 && PQgetisnull(r, 0, PQfnumber(r, "item")) ? 0 : PQntuples(r);
+    bool truncated = rows > AGENDA_ITEMS_MAX;
+    if (truncated)
+        rows = AGENDA_ITEMS_MAX;
     msgpack_pack_map(ctx->pk, 5);
     proto_kv_u64(ctx->pk, "days", d);
     proto_kv_bool(ctx->pk, "team", team);
@@ -70,7 +73,7 @@ static int op_agenda(struct op_ctx *ctx)
     pack_section(ctx->pk, r, rows, true);
     proto_pack_cstr(ctx->pk, "upcoming");
     pack_section(ctx->pk, r, rows, false);
-    proto_kv_bool(ctx->pk, "truncated", PQntuples(r) > AGENDA_ITEMS_MAX);
+    proto_kv_bool(ctx->pk, "truncated", truncated);
     PQclear(r);
     return 0;
 }

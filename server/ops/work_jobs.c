@@ -24,7 +24,8 @@
 static const char sql_job_get[] = "SELECT" JOB_COLUMNS JOB_FROM " WHERE j.id = $1::bigint";
 static const char sql_tasks[] =
     "SELECT t.id, t.title, u.id AS \"assignee.id\", u.full_name AS \"assignee.full_name\","
-    " t.due_on, t.done_at IS NULL AND t.due_on < agency.today() AS overdue, t.done_at, t.done_by"
+    " t.due_on, t.done_at IS NULL AND t.due_on < (SELECT agency.today()) AS overdue, t.done_at, "
+    "t.done_by"
     " FROM agency.job_tasks t JOIN agency.users u ON u.id = t.assignee_id"
     " WHERE t.job_id = $1::bigint ORDER BY t.due_on, t.id";
 static const char sql_campaign_open[] = "SELECT status IN ('closed', 'cancelled') AS closed FROM "

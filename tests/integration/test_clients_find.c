@@ -254,7 +254,32 @@ static void test_agenda(void **state)
         !agenda_has(it_get(r->result, "upcoming"), lsoon, lname, d_soon) ||
         !agenda_has(it_get(r->result, "overdue"), over, name, d_over))
         it_fail("the manager's team agenda misses the team's follow-ups");
+    team = false;
+    if (!it_bool(r->result, "team", &team) || !team)
+        it_fail("agenda {team: true} as the team's manager does not say team: true");
     it_resp_free(r);
+
+    /* someone with nothing waiting: two empty lists, not a row of nulls */
+    it_conn *dir = it_session("AGENCY_DEMO_DIRECTOR", NULL);
+    char fresh[64];
+    it_create_user(dir, "agenda", "ae", pw, fresh, sizeof fresh);
+    it_conn *fc = it_session_user(fresh, pw, NULL);
+    r = IT_CALL_OK(fc, "the new AE's own password", "auth.password",
+                   "old_password:s new_password:s", pw, "quiet harbour lantern 2026");
+    it_resp_free(r);
+    r = IT_CALL_OK(fc, "an empty agenda", "agenda", "days:u", 90ULL);
+    uint32_t n_over = 1, n_up = 1;
+    const msgpack_object *o_over = it_get(r->result, "overdue"),
+                         *o_up = it_get(r->result, "upcoming");
+    if (o_over && o_over->type == MSGPACK_OBJECT_ARRAY)
+        n_over = o_over->via.array.size;
+    if (o_up && o_up->type == MSGPACK_OBJECT_ARRAY)
+        n_up = o_up->via.array.size;
+    if (n_over != 0 || n_up != 0 || !it_bool(r->result, "team", &team) || team)
+        it_fail("a new AE's agenda is not empty: %s", it_resp_str(r));
+    it_resp_free(r);
+    it_close(fc);
+    it_close(dir);
     it_close(lc);
     it_close(mgr);
     it_close(ae);

@@ -321,9 +321,31 @@ static const struct arg_spec job_list_args[] = {
     END_ARGS,
 };
 
+static const char *const review_kinds[] = {"campaign", "quarterly", "survey", NULL};
+
+static const struct arg_spec review_record_args[] = {
+    {"client_id", ARG_ID, true, 1, ID_MAX, NULL},
+    {"kind", ARG_ENUM, true, 0, 0, review_kinds},
+    {"campaign_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"period", ARG_STR, false, 0, WORK_PERIOD_MAX, NULL},
+    {"score", ARG_U64, true, 1, 10, NULL},
+    {"notes", ARG_TEXT, false, 0, TEXT_MAX, NULL},
+    {"reviewed_on", ARG_DATE, false, 0, 0, NULL},
+    END_ARGS,
+};
+
+static const struct arg_spec review_list_args[] = {
+    {"client_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"campaign_id", ARG_ID, false, 1, ID_MAX, NULL},
+    {"kind", ARG_ENUM, false, 0, 0, review_kinds},
+    {"limit", ARG_U64, false, 1, LIST_LIMIT_MAX, NULL},
+    {"cursor", ARG_STR, false, 1, CURSOR_MAX, NULL},
+    END_ARGS,
+};
+
 /* Contracts and campaigns: the client's scope; finance reads them (not the reports); job
- * cards: the account team and the assignees of their tasks; activating and
- * terminating is a manager's or a director's (the contracts guard, sql/041). */
+ * cards: the account team and the assignees of their tasks; reviews: the account team; activating
+ * and terminating is a manager's or a director's (the contracts guard, sql/041). */
 static const struct op rows[] = {
     {"contract.create", work_contract_create, ROLES_STAFF, MUT, contract_create_args,
      "Draft a contract for a client (renews_id: the contract it renews)"},
@@ -362,6 +384,10 @@ static const struct op rows[] = {
     {"job.close", work_job_close, ROLES_STAFF, MUT, job_close_args,
      "Close a job (its tasks done, or with a reason)"},
     {"job.list", work_job_list, ROLES_STAFF, 0, job_list_args, "List job cards, newest first"},
+    {"review.record", work_review_record, ROLES_STAFF, MUT, review_record_args,
+     "Record a review: campaign (its campaign_id), quarterly or survey; score 1-10"},
+    {"review.list", work_review_list, ROLES_STAFF, 0, review_list_args,
+     "List reviews, newest first"},
 };
 
 OP_AREA(ops_work, "work", rows);

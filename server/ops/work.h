@@ -14,6 +14,7 @@
 #define WORK_NUMBER_MAX 64
 #define WORK_UNIT_MAX   32
 #define WORK_KPIS_MAX   20
+#define WORK_PERIOD_MAX 32
 /* contract.renewals: the default window and the longest. */
 #define WORK_RENEWAL_DAYS 60
 #define WORK_RENEWAL_MAX  366
@@ -68,5 +69,8 @@ int work_job_task(struct op_ctx *ctx);
 int work_job_task_done(struct op_ctx *ctx);
 int work_job_close(struct op_ctx *ctx);
 int work_job_list(struct op_ctx *ctx);
+
+int work_review_record(struct op_ctx *ctx);
+int work_review_list(struct op_ctx *ctx);
 
 #endif

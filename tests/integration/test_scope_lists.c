@@ -174,11 +174,13 @@ static void check_search_and_get(it_conn *c, const struct user *u, const struct 
 /* Activities and agenda items all belong to clients in scope. */
 static void check_activities(it_conn *c, const struct user *u)
 {
-    struct idset acts = {0}, allowed = {0};
+    struct idset acts = {0}, allowed = {0}, clients = {0};
     list_ids(c, "activity.list", NULL, NULL, &acts);
     db_ids("SELECT a.id FROM agency.activities a JOIN agency.clients k ON k.id = a.client_id"
            " WHERE k.owner_id = ANY (" SCOPE_OWNERS ")",
            u->id, &allowed);
+    db_ids("SELECT k.id FROM agency.clients k WHERE k.owner_id = ANY (" SCOPE_OWNERS ")", u->id,
+           &clients);
     for (size_t i = 0; i < acts.n; i++)
         if (!set_has(&allowed, acts.v[i]))
             it_fail("%s: activity.list answers activity %llu of a client outside the scope",
@@ -193,15 +195,28 @@ static void check_activities(it_conn *c, const struct user *u)
         if (a == NULL || a->type != MSGPACK_OBJECT_ARRAY)
             it_fail("%s: agenda without %s", u->name, lists[l]);
         for (uint32_t i = 0; i < a->via.array.size; i++) {
-            uint64_t id = 0;
-            if (!it_u64(&a->via.array.ptr[i], "activity_id", &id) || !set_has(&allowed, id))
-                it_fail("%s: agenda item %llu is not an activity in scope", u->name,
-                        (unsigned long long)id);
+            const msgpack_object *item = &a->via.array.ptr[i];
+            uint64_t id = 0, client = 0, owner = 0;
+            char kind[32] = "";
+            it_str(item, "item", kind, sizeof kind);
+            if (strcmp(kind, "follow_up") == 0) {
+                if (!it_u64(item, "activity_id", &id) || !set_has(&allowed, id))
+                    it_fail("%s: agenda item %llu is not an activity in scope", u->name,
+                            (unsigned long long)id);
+                continue;
+            }
+            /* other kinds: about a client in scope, or (a task) the caller's own */
+            it_u64(item, "client_id", &client);
+            it_u64(item, "owner.id", &owner);
+            if (!set_has(&clients, client) && owner != strtoull(u->id, NULL, 10))
+                it_fail("%s: agenda %s item about client %llu outside the scope", u->name, kind,
+                        (unsigned long long)client);
         }
     }
     it_resp_free(r);
     set_free(&acts);
     set_free(&allowed);
+    set_free(&clients);
 }
 
 static void test_demo_accounts_see_their_scope(void **state)

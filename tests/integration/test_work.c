@@ -873,12 +873,100 @@ static void test_jobs(void **state)
     teardown_fx();
 }
 
+/* ---- reviews and health ---- */
+
+static void review(ull score, int days_ago)
+{
+    char d[16];
+    it_resp *r =
+        IT_CALL_OK(fx.ae, "review.record", "review.record",
+                   "client_id:u kind:s period:s score:u notes:s reviewed_on:s", (ull)fx.client,
+                   "quarterly", "2026-Q3", score, "Soddisfatti del servizio", day(d, -days_ago));
+    it_resp_free(r);
+}
+
+/* The client's health level (and score) as c sees it in client.get. */
+static const char *health(it_conn *c, char *level, size_t size, char *score, size_t ssize)
+{
+    it_resp *r = IT_CALL_OK(c, "client.get", "client.get", "id:u", (ull)fx.client);
+    const char *l = it_str(r->result, "health.level", level, size);
+    if (score && !it_str(r->result, "health.score", score, ssize))
+        score[0] = '\0';
+    it_resp_free(r);
+    return l;
+}
+
+static void test_reviews_health(void **state)
+{
+    (void)state;
+    setup();
+    char level[32], score[32];
+    assert_string_equal(health(fx.ae, level, sizeof level, NULL, 0), "unknown");
+    review(9, 400); /* older than a year: not counted */
+    assert_string_equal(health(fx.ae, level, sizeof level, NULL, 0), "unknown");
+    review(9, 10);
+    assert_string_equal(health(fx.ae, level, sizeof level, score, sizeof score), "good");
+    assert_string_equal(score, "9.0");
+    review(3, 5);
+    review(4, 1);
+    assert_string_equal(health(fx.mgr, level, sizeof level, score, sizeof score), "watch");
+    assert_string_equal(score, "5.3");
+    review(2, 0);
+    assert_string_equal(health(fx.dir, level, sizeof level, score, sizeof score), "at_risk");
+    assert_string_equal(score, "3.0");
+    /* finance reads client basics: no health */
+    assert_null(health(fx.fin, level, sizeof level, NULL, 0));
+    IT_CALL_ERR(fx.fin, "forbidden", "finance and reviews", "review.list", "client_id:u",
+                (ull)fx.client);
+
+    uint64_t other_campaign = campaign_create(0, NULL); /* of the first client */
+    /* the last contact counts too: a call 40 days ago is a reason to watch */
+    char name[96], uq[64], when[24];
+    snprintf(name, sizeof name, "Health Client %s", it_uniq("", uq, sizeof uq));
+    fx.client = it_client_create_forced(fx.dir, name, fx.ae_id);
+    it_resp *r = IT_CALL_OK(fx.ae, "activity.log", "activity.log",
+                            "client_id:u kind:s summary:s occurred_at:s", (ull)fx.client, "call",
+                            "Quarterly check-in", at(when, -40 * 24));
+    it_resp_free(r);
+    review(8, 2);
+    assert_string_equal(health(fx.ae, level, sizeof level, NULL, 0), "watch");
+    r = IT_CALL_OK(fx.ae, "activity.log", "activity.log", "client_id:u kind:s summary:s",
+                   (ull)fx.client, "visit", "Visited the plant");
+    it_resp_free(r);
+    assert_string_equal(health(fx.ae, level, sizeof level, NULL, 0), "good");
+
+    r = IT_CALL_OK(fx.ae, "review.list", "review.list", "client_id:u", (ull)fx.client);
+    uint32_t n = 0;
+    it_items(r->result, &n);
+    assert_int_equal(n, 1);
+    it_resp_free(r);
+
+    /* bad input */
+    const char *f = "client_id:u kind:s score:u";
+    it_expect_invalid(fx.ae, "score 0", "score", "review.record", f, (ull)fx.client, "survey",
+                      0ULL);
+    it_expect_invalid(fx.ae, "score 11", "score", "review.record", f, (ull)fx.client, "survey",
+                      11ULL);
+    it_expect_invalid(fx.ae, "unknown kind", "kind", "review.record", f, (ull)fx.client, "annual",
+                      5ULL);
+    it_expect_invalid(fx.ae, "campaign review without its campaign", "campaign_id", "review.record",
+                      f, (ull)fx.client, "campaign", 5ULL);
+    it_expect_invalid(fx.ae, "campaign of another client", "campaign_id", "review.record",
+                      "client_id:u kind:s score:u campaign_id:u", (ull)fx.client, "campaign", 5ULL,
+                      (ull)other_campaign);
+    it_expect_invalid(fx.ae, "long period", "period", "review.record",
+                      "client_id:u kind:s score:u period:s", (ull)fx.client, "survey", 5ULL,
+                      "123456789012345678901234567890123");
+    teardown_fx();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_contract_lifecycle), cmocka_unit_test(test_renewals),
         cmocka_unit_test(test_contract_bad_input), cmocka_unit_test(test_campaign_stages),
         cmocka_unit_test(test_campaign_bad_input), cmocka_unit_test(test_jobs),
+        cmocka_unit_test(test_reviews_health),
     };
     return cmocka_run_group_tests(tests, NULL, it_teardown);
 }

@@ -1,11 +1,19 @@
-/* agenda.c - "agenda [--days N] [--team]": the overdue and upcoming follow-ups as two titled
-   tables (one table with a "section" column in CSV, the answer itself in JSON). */
+/* agenda.c - "agenda [--days N] [--team]": the overdue and upcoming items (follow-ups, tasks,
+   renewals) as two titled tables (one table with a "section" column in CSV, the answer itself in
+   JSON). */
 #include "cmd.h"
 #include "nouns.h"
 
-static const struct show_col agenda_cols[] = {
-    {"next_due", "due", 1},        {"next_action", "next action", 1}, {"client_name", "client", 1},
-    {"client_id", "client id", 3}, {"activity_id", "activity", 2},    {"owner", "owner", 2}};
+/* Every kind of item (follow-ups, tasks, renewals, ...) answers due, item, title (for a
+   follow-up its next action), client and owner. */
+static const struct show_col agenda_cols[] = {{"due", "due", 1},
+                                              {"item", "what", 2},
+                                              {"title", "to do", 1},
+                                              {"client_name", "client", 1},
+                                              {"detail", "detail", 3},
+                                              {"client_id", "client id", 3},
+                                              {"activity_id", "activity", 3},
+                                              {"owner", "owner", 2}};
 
 static const struct view_section agenda_sections[] = {
     {.title = "Overdue",
@@ -34,8 +42,8 @@ static const struct noun_verb agenda_verbs[] = {
     {.op = "agenda",
      .run = run_agenda,
      .usage = "agenda [--days N] [--team]",
-     .what = "Your follow-ups: overdue and due in the next N days (--team: a manager's whole "
-             "team)"},
+     .what = "What waits for you: follow-ups, tasks, renewals, overdue and due in the next N "
+             "days (--team: a manager's whole team)"},
     {.op = NULL},
 };
 

@@ -202,7 +202,7 @@ grep -q "^created_at *| $created$" "$TL_WORK/show.txt" || tl_fail "not local tim
 grep -q ' $' "$TL_WORK/show.txt" && tl_fail "piped output has trailing blanks"
 run --format csv -c "client list $T" | head -2 | tail -1 | grep -Eq ",[0-9-]+T[0-9:.]+Z," ||
     tl_fail "CSV times are not RFC 3339 UTC"
-run --format csv -c "agenda --days 30" | head -1 | grep -q "^section,next_due,next_action,client_name," ||
+run --format csv -c "agenda --days 30" | head -1 | grep -q "^section,due,item,title,client_name," ||
     tl_fail "agenda CSV headers are not field names: $(run --format csv -c "agenda --days 30" | head -1)"
 AE_ID=$(tl_sql "SELECT id FROM agency.users WHERE username = '${AE%%:*}'")
 tl_run_clean "$AE" -c "log call $ZH_ID 'Display test call' --next 'Send it' --due +2d" >/dev/null 2>&1 ||

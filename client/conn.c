@@ -75,6 +75,7 @@ void conn_close(struct conn *c)
         c->fd = -1;
     }
     c->rlen = 0;
+    c->draining = false;
 }
 
 void conn_free(struct conn *c)
@@ -212,8 +213,27 @@ bool conn_next_push(struct conn *c, struct conn_reply *r)
     return false;
 }
 
-/* Sorts one incoming frame: a push is queued; a response is returned through *r when its
-   msgid is want (1), otherwise dropped (0). -1 when the frame is not a message. */
+/* True when a notification's args ([{"kind": ...}]) name kind. */
+static bool push_kind_is(const msgpack_object *args, const char *kind)
+{
+    if (!args || args->type != MSGPACK_OBJECT_ARRAY || args->via.array.size != 1 ||
+        args->via.array.ptr[0].type != MSGPACK_OBJECT_MAP)
+        return false;
+    const msgpack_object_map *m = &args->via.array.ptr[0].via.map;
+    size_t klen = strlen(kind);
+    for (uint32_t i = 0; i < m->size; i++) {
+        const msgpack_object *k = &m->ptr[i].key, *v = &m->ptr[i].val;
+        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == 4 &&
+            memcmp(k->via.str.ptr, "kind", 4) == 0)
+            return v->type == MSGPACK_OBJECT_STR && v->via.str.size == klen &&
+                   memcmp(v->via.str.ptr, kind, klen) == 0;
+    }
+    return false;
+}
+
+/* Sorts one incoming frame: a push is queued (server.draining only marks the connection); a
+   response is returned through *r when its msgid is want (1), otherwise dropped (0). -1 when the
+   frame is not a message. */
 static int sort_frame(struct conn *c, uint8_t *payload, size_t len, uint32_t want,
                       struct conn_reply *r)
 {
@@ -229,8 +249,14 @@ static int sort_frame(struct conn *c, uint8_t *payload, size_t len, uint32_t wan
         return -1;
     }
     if (msg.type == PROTO_NOTIFY) {
+        bool draining = push_kind_is(msg.args, "server.draining");
         conn_reply_free(r);
-        queue_push(c, copy, len);
+        if (draining) {
+            c->draining = true;
+            free(copy);
+        } else {
+            queue_push(c, copy, len);
+        }
         return 0;
     }
     free(copy);
@@ -252,8 +278,11 @@ int conn_pump(struct conn *c)
         if (n == 0)
             return 0;
         if (n < 0 || sort_frame(c, payload, len, 0, &r) < 0) {
+            /* a clean close (close_notify: the server's idle timeout, or the end of a drain
+               the client was told of) is routine and reopened quietly when needed; a cut one
+               (the server died, the network failed) is said when the client reconnects */
+            c->closed_idle = c->clean_close || c->draining;
             conn_close(c);
-            c->closed_idle = true; /* routine (idle timeout): reopen quietly when needed */
             return -1;
         }
         conn_reply_free(&r);
@@ -378,8 +407,10 @@ static enum conn_status resume(struct conn *c)
     return CONN_SESSION;
 }
 
-/* Reconnects with backoff and resumes the session if there is one. */
-static enum conn_status reconnect(struct conn *c, char *err, size_t errlen)
+/* Reconnects with backoff and resumes the session if there is one. say, when not NULL, is the
+   one line shown once the session is resumed ("connection lost; reconnecting..." comes before
+   it only when the first attempt fails). */
+static enum conn_status reconnect(struct conn *c, const char *say, char *err, size_t errlen)
 {
     int backoff = 250;
     for (int attempt = 0; attempt < CONN_RECONNECT_TRIES; attempt++) {
@@ -388,6 +419,8 @@ static enum conn_status reconnect(struct conn *c, char *err, size_t errlen)
             return CONN_LOST;
         }
         if (attempt) {
+            if (attempt == 1 && say)
+                notice(c, "connection lost; reconnecting...");
             conn_sleep_ms(backoff);
             backoff *= 2;
         }
@@ -400,8 +433,8 @@ static enum conn_status reconnect(struct conn *c, char *err, size_t errlen)
             return CONN_OK;
         enum conn_status s = resume(c);
         if (s == CONN_OK) {
-            if (!c->closed_idle)
-                notice(c, "reconnected; session resumed");
+            if (say)
+                notice(c, say);
             return CONN_OK;
         }
         if (s == CONN_SESSION) {
@@ -436,12 +469,17 @@ static enum conn_status call_retrying(struct conn *c, const char *method, const 
     conn_reply_init(r);
     for (int attempt = 0; attempt < 2 + CONN_UNAVAILABLE_TRIES; attempt++) {
         bool sent = false;
+        const char *say = NULL;
+        if (c->ssl && c->draining && c->has_token) { /* shutting down: go elsewhere first */
+            conn_close(c);
+            say = "server shutting down; reconnected, session resumed";
+        }
         if (!c->ssl) {
             if (attempt > 0)
                 c->closed_idle = false; /* lost during a request: say so */
-            if (c->has_token && !c->closed_idle)
-                notice(c, "connection lost; reconnecting...");
-            enum conn_status s = reconnect(c, err, errlen);
+            if (!say && c->has_token && !c->closed_idle)
+                say = "connection lost; reconnected, session resumed";
+            enum conn_status s = reconnect(c, say, err, errlen);
             c->closed_idle = false;
             if (s != CONN_OK && c->cancelled)
                 return cancelled(c, false, r, err, errlen);

@@ -190,6 +190,7 @@ static int read_more(struct conn *c, int64_t deadline, bool nonblocking)
         int e = SSL_get_error(c->ssl, n);
         if (nonblocking && e == SSL_ERROR_WANT_READ)
             return 0;
+        c->clean_close = e == SSL_ERROR_ZERO_RETURN;
         if (ssl_wait(c, n, deadline) != 1)
             return -1;
     }

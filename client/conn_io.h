@@ -40,6 +40,8 @@ struct conn {
     char token[128];
     bool has_token;
     bool closed_idle; /* the server closed the connection while nothing was asked (idle) */
+    bool draining;    /* the server said server.draining: move before the next request */
+    bool clean_close; /* the last failed read met the server's close_notify */
 
     struct push q[CONN_PUSH_MAX];
     size_t qhead, qlen;

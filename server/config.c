@@ -9,6 +9,7 @@
 
 #include "duration.h"
 #include "log.h"
+#include "proxyproto.h"
 
 enum cfg_type { CFG_STR, CFG_INT, CFG_DURATION, CFG_BOOL /* on/off, held as 1/0 */ };
 
@@ -41,6 +42,10 @@ static const struct cfg_param cfg_params[] = {
     {"server", "workers", CFG_INT, OFF(workers), "4", 1, 256, false, false},
     {"server", "queue_size", CFG_INT, OFF(queue_size), "1024", 1, 1000000, false, false},
     {"server", "sweep_interval", CFG_DURATION, OFF(sweep_interval), "10s", 1, 3600, true, false},
+    {"server", "drain_timeout", CFG_DURATION, OFF(drain_timeout), "15s", 1, 3600, true, false},
+    {"server", "health_port", CFG_INT, OFF(health_port), "0", 0, 65535, false, false},
+    {"server", "instance", CFG_STR, OFF(instance), "", 0, 0, false, false},
+    {"server", "proxy_from", CFG_STR, OFF(proxy_from), "", 0, 0, false, false},
     {"server", "log_level", CFG_STR, OFF(log_level), "info", 0, 0, true, false},
     {"tls", "cert", CFG_STR, OFF(tls_cert), "", 0, 0, true, false},
     {"tls", "key", CFG_STR, OFF(tls_key), "", 0, 0, true, false},
@@ -286,6 +291,22 @@ int config_validate(const struct config *cfg, char *err, size_t errlen)
     }
     if (cfg->max_frame_prelogin > cfg->max_frame) {
         snprintf(err, errlen, "server.max_frame_prelogin is larger than server.max_frame");
+        return -1;
+    }
+    if (cfg->health_port != 0 && cfg->health_port == cfg->port) {
+        snprintf(err, errlen, "server.health_port must differ from server.port");
+        return -1;
+    }
+    if (strlen(cfg->instance) > 64 ||
+        strspn(cfg->instance, "abcdefghijklmnopqrstuvwxyz"
+                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                              "0123456789.-_:") != strlen(cfg->instance)) {
+        snprintf(err, errlen, "server.instance: at most 64 of A-Z a-z 0-9 . - _ :");
+        return -1;
+    }
+    char perr[128];
+    if (proxy_check_list(cfg->proxy_from, perr, sizeof perr) < 0) {
+        snprintf(err, errlen, "server.proxy_from: %s", perr);
         return -1;
     }
     if (!cfg->tls_cert[0] || !cfg->tls_key[0]) {

@@ -22,6 +22,10 @@ struct config {
     int64_t workers;
     int64_t queue_size;
     int64_t sweep_interval; /* seconds between runs of agency.sweep() */
+    int64_t drain_timeout;  /* seconds a SIGTERM drain may take before cutting connections */
+    int64_t health_port;    /* readiness endpoint (HTTP) on listen:health_port, 0 = none */
+    char *instance;         /* this instance's name, announced in hello ("" = none) */
+    char *proxy_from;       /* CIDR blocks whose connections may start with a PROXY v2 header */
     char *log_level;
     /* [tls] */
     char *tls_cert;

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "dbpool.h"
 #include "log.h"
+#include "proxyproto.h"
 #include "tls.h"
 
 #define RBUF_INITIAL 4100u
@@ -21,7 +22,6 @@
 /* Stop reading new requests while this much output waits for a slow reader. */
 #define WBUF_HIGH (2u * 1024u * 1024u)
 
-bool conn_draining;
 unsigned conn_parked_count;
 
 static struct conn *conns;
@@ -103,7 +103,7 @@ static bool conn_may_read(const struct conn *c)
 {
     if (c->state == CONN_HANDSHAKE)
         return true;
-    return !conn_draining && !c->close_after_flush && !c->parked &&
+    return !c->close_after_flush && !c->parked &&
            c->in_flight < (unsigned)config_get()->max_in_flight && c->wlen - c->wpos < WBUF_HIGH;
 }
 
@@ -378,9 +378,61 @@ static void conn_read(struct conn *c, uint64_t now_ms)
     }
 }
 
+/* The PROXY v2 header a trusted balancer may send before TLS, read exactly (the TLS bytes
+   behind it stay in the socket): the client's address replaces the balancer's. 1 done (or no
+   header: a TLS record starts with 0x16, the signature with 0x0D), 0 wait, -1 closed. */
+static int conn_read_proxy(struct conn *c)
+{
+    if (c->rlen == 0) {
+        uint8_t first;
+        ssize_t n = recv(c->fd, &first, 1, MSG_PEEK);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return 0;
+        if (n <= 0) {
+            conn_close(c, "peer_closed");
+            return -1;
+        }
+        if (first != 0x0D) {
+            c->proxy_pending = false;
+            return 1;
+        }
+    }
+    for (;;) {
+        size_t need;
+        char ip[48], peer[72];
+        enum proxy_verdict v = proxy_v2_parse(c->rbuf, c->rlen, &need, ip, peer);
+        if (v == PROXY_NEED_MORE) {
+            ssize_t n = recv(c->fd, c->rbuf + c->rlen, need - c->rlen, 0);
+            if (n > 0) {
+                c->rlen += (size_t)n;
+                continue;
+            }
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+                return 0;
+            conn_close(c, "peer_closed");
+            return -1;
+        }
+        if (v == PROXY_NONE || v == PROXY_INVALID) {
+            log_info("event=proxy_header_invalid conn=%u peer=%s", c->slot, c->peer);
+            conn_close(c, "proxy_header_invalid");
+            return -1;
+        }
+        if (v == PROXY_ADDRESS) {
+            log_debug("event=proxy_header conn=%u via=%s peer=%s", c->slot, c->peer, peer);
+            snprintf(c->peer, sizeof(c->peer), "%s", peer);
+            snprintf(c->peer_ip, sizeof(c->peer_ip), "%s", ip);
+        }
+        c->rlen = 0;
+        c->proxy_pending = false;
+        return 1;
+    }
+}
+
 static void conn_handshake(struct conn *c, uint64_t now_ms)
 {
     char reason[128];
+    if (c->proxy_pending && conn_read_proxy(c) <= 0)
+        return;
     ERR_clear_error();
     int r = SSL_accept(c->ssl);
     if (r == 1) {

@@ -29,10 +29,11 @@ struct conn {
     uint32_t max_frame; /* max_frame_prelogin until logged in */
     bool hello_done;
     bool close_after_flush;
-    bool parked;     /* a frame waits for room in the worker queue */
-    bool want_write; /* OpenSSL wants the socket writable before it can go on */
-    bool dirty;      /* has output to flush at the end of this loop turn */
-    uint32_t events; /* epoll mask currently registered */
+    bool parked;        /* a frame waits for room in the worker queue */
+    bool want_write;    /* OpenSSL wants the socket writable before it can go on */
+    bool dirty;         /* has output to flush at the end of this loop turn */
+    bool proxy_pending; /* from a trusted balancer: a PROXY v2 header may come before TLS */
+    uint32_t events;    /* epoll mask currently registered */
     uint64_t opened_ms, last_active_ms, closing_ms;
     uint64_t requests;
     struct session_info sess;
@@ -89,8 +90,6 @@ void conn_update_events(struct conn *c);
 /* True when c has no requests in flight and nothing left to send. */
 bool conn_idle(const struct conn *c);
 
-/* Set by the loop while draining: connections stop reading new requests. */
-extern bool conn_draining;
 /* Connections waiting for room in the worker queue. */
 extern unsigned conn_parked_count;
 

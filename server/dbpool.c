@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,8 @@
 #include "password.h"
 
 #define BACKOFF_MIN_MS 100
-#define BACKOFF_MAX_MS 5000
+/* a lost database is retried at least every second: back within a second of its return */
+#define BACKOFF_MAX_MS 1000
 
 struct jobq {
     struct dbjob *head, *tail;
@@ -38,6 +40,7 @@ static struct {
     unsigned nworkers;
     struct dbworker *workers;
     pthread_t *threads;
+    atomic_uint connected; /* workers holding a database connection */
 } pool = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER, .efd = -1};
 
 static void jobq_push(struct jobq *q, struct dbjob *j)
@@ -127,6 +130,7 @@ static void worker_drop(struct dbworker *w)
     if (w->db) {
         PQfinish(w->db);
         w->db = NULL;
+        atomic_fetch_sub(&pool.connected, 1);
         log_warn("event=db_lost worker=%u", w->index);
     }
     dbpool_forget_statements(w);
@@ -151,6 +155,7 @@ static void worker_try_connect(struct dbworker *w)
         return;
     }
     w->backoff_ms = BACKOFF_MIN_MS;
+    atomic_fetch_add(&pool.connected, 1);
     log_info("event=db_reconnected worker=%u", w->index);
 }
 
@@ -272,8 +277,10 @@ static void *worker_main(void *arg)
         worker_check_idle(w);
         worker_complete(job);
     }
-    if (w->db)
+    if (w->db) {
         PQfinish(w->db);
+        atomic_fetch_sub(&pool.connected, 1);
+    }
     w->db = NULL;
     return NULL;
 }
@@ -302,6 +309,7 @@ int dbpool_start(const struct config *cfg, char *err, size_t errlen)
         w->db = dbpool_connect(cfg, err, errlen);
         if (!w->db)
             return -1;
+        atomic_fetch_add(&pool.connected, 1);
     }
     for (unsigned i = 0; i < pool.nworkers; i++) {
         if (pthread_create(&pool.threads[i], NULL, worker_main, &pool.workers[i]) != 0) {
@@ -377,6 +385,11 @@ struct dbjob *dbpool_take_done(void)
         j->next = NULL;
     }
     return j;
+}
+
+unsigned dbpool_connected(void)
+{
+    return atomic_load(&pool.connected);
 }
 
 unsigned dbpool_pending(void)

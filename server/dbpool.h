@@ -61,6 +61,8 @@ int dbpool_submit(struct dbjob *job);
 void dbpool_post(struct dbjob *job);
 /* The next finished job (ownership moves to the caller), or NULL. I/O thread only. */
 struct dbjob *dbpool_take_done(void);
+/* Workers holding a database connection right now (any thread). */
+unsigned dbpool_connected(void);
 /* Jobs queued or running. */
 unsigned dbpool_pending(void);
 /* Lets the workers finish every queued job, then joins them and closes the connections. */

@@ -336,6 +336,10 @@ int dbpool_pipe_send(struct op_ctx *ctx, const char *sql, int nparams, const cha
     struct dbworker *w = dbpool_self;
     if (!w || w->db != ctx->db || !w->db)
         return op_fail(ctx, PE_INTERNAL, "internal error");
+    if (w->lost) {
+        exec_lost(ctx);
+        return -1;
+    }
     if (w->pipe_len + 3 > DBPOOL_PIPE_MAX) {
         log_warn("event=db_pipeline_full worker=%u", w->index);
         return op_fail(ctx, PE_INTERNAL, "internal error");
@@ -395,7 +399,8 @@ int dbpool_pipe_sync(struct op_ctx *ctx)
 PGresult *dbpool_pipe_next(struct op_ctx *ctx)
 {
     struct dbworker *w = dbpool_self;
-    if (!w || w->db != ctx->db || pipe_drain_deferred(w) < 0)
+    /* a connection lost earlier in this job (its queue is gone) stays unavailable */
+    if (!w || w->db != ctx->db || w->lost || pipe_drain_deferred(w) < 0)
         goto lost;
     for (;;) {
         if (w->pipe_len == 0 || w->pipe_kind[w->pipe_head] == PIPE_SYNC) {

@@ -87,12 +87,15 @@ static void now_rfc3339(char buf[96])
 
 static void answer_hello(struct conn *c, uint32_t msgid)
 {
+    const char *instance = config_get()->instance;
     struct dispatch_out o;
     out_begin(&o);
     proto_pack_result_head(&o.pk, msgid);
-    msgpack_pack_map(&o.pk, 4);
+    msgpack_pack_map(&o.pk, instance[0] ? 5 : 4);
     proto_kv_u64(&o.pk, "version", PROTO_VERSION);
     proto_kv_str(&o.pk, "server", "agencyd/" AGENCY_VERSION);
+    if (instance[0])
+        proto_kv_str(&o.pk, "instance", instance);
     proto_kv_u64(&o.pk, "max_frame", c->max_frame);
     proto_pack_cstr(&o.pk, "features");
     msgpack_pack_array(&o.pk, 2);
@@ -435,6 +438,16 @@ void dispatch_complete(struct dbjob *job, uint64_t now_ms)
     dbjob_free(job);
     if (held)
         conn_resume(c, now_ms);
+}
+
+void dispatch_announce_draining(struct conn *c)
+{
+    struct dispatch_out o;
+    out_begin(&o);
+    proto_pack_notify_head(&o.pk);
+    msgpack_pack_map(&o.pk, 1);
+    proto_kv_str(&o.pk, "kind", "server.draining");
+    out_send(&o, c);
 }
 
 void dispatch_notify(struct dbjob *job)

@@ -18,6 +18,9 @@ enum conn_frame_verdict dispatch_frame(struct conn *c, const uint8_t *payload, s
 void dispatch_complete(struct dbjob *job, uint64_t now_ms);
 /* Sends an event (DBJOB_NOTIFY) to every logged-in connection of its user; frees job. */
 void dispatch_notify(struct dbjob *job);
+/* Tells c that this server is draining ({"kind": "server.draining"}): the client should finish
+   what it waits for and reconnect (to another instance) before its next request. */
+void dispatch_announce_draining(struct conn *c);
 /* Answers too_large to a frame over c's max_frame (conn_upcalls.too_large). */
 void dispatch_too_large(struct conn *c);
 /* Queues an error answer on c; field/reason only for invalid (may be NULL). */

@@ -20,8 +20,11 @@
 #include "conn.h"
 #include "dbpool.h"
 #include "dispatch.h"
+#include "health.h"
+#include "listen.h"
 #include "log.h"
 #include "notify.h"
+#include "proxyproto.h"
 #include "ratelimit.h"
 #include "tls.h"
 
@@ -32,7 +35,7 @@
 
 #define TICK_MS        100
 #define SEAL_EVERY_MS  2000
-#define DRAIN_MAX_MS   15000
+#define DRAIN_QUIET_MS 1000
 #define CLOSING_MAX_MS 5000
 #define ACCEPT_BATCH   64
 /* Connections the kernel may hold before accept (it caps this at net.core.somaxconn): room for
@@ -45,7 +48,7 @@ static struct {
     int epfd, listen_fd, sig_fd;
     bool listen_paused;
     bool draining;
-    uint64_t drain_deadline;
+    uint64_t drain_started, drain_deadline;
     bool seal_pending, sweep_pending;
     uint64_t next_tick, next_seal, next_sweep;
 } lp;
@@ -77,34 +80,7 @@ int loop_block_signals(void)
 
 int loop_listen(const struct config *cfg, char *err, size_t errlen)
 {
-    struct sockaddr_storage ss;
-    socklen_t sl;
-    memset(&ss, 0, sizeof(ss));
-    struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-    if (inet_pton(AF_INET, cfg->listen, &s4->sin_addr) == 1) {
-        s4->sin_family = AF_INET;
-        s4->sin_port = htons((uint16_t)cfg->port);
-        sl = sizeof(*s4);
-    } else if (inet_pton(AF_INET6, cfg->listen, &s6->sin6_addr) == 1) {
-        s6->sin6_family = AF_INET6;
-        s6->sin6_port = htons((uint16_t)cfg->port);
-        sl = sizeof(*s6);
-    } else {
-        snprintf(err, errlen, "server.listen \"%s\" is not an IP address", cfg->listen);
-        return -1;
-    }
-    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    int one = 1;
-    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-        bind(fd, (struct sockaddr *)&ss, sl) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
-        snprintf(err, errlen, "cannot listen on %s:%lld: %s", cfg->listen, (long long)cfg->port,
-                 strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    return fd;
+    return listen_open(cfg->listen, cfg->port, LISTEN_BACKLOG, err, errlen);
 }
 
 static void peer_text(const struct sockaddr_storage *ss, char *peer, size_t plen, char *ip,
@@ -162,6 +138,7 @@ static void loop_accept(uint64_t now)
             close(fd);
             continue;
         }
+        c->proxy_pending = lp.cfg->proxy_from[0] && proxy_trusted(lp.cfg->proxy_from, ip);
         /* A client sends its ClientHello right after connecting: it is usually here already,
            so the handshake starts now rather than after another epoll_wait. */
         conn_on_event(c, EPOLLIN, now);
@@ -239,15 +216,19 @@ static void loop_janitor(uint64_t now, enum dbjob_kind kind, uint64_t *next, boo
         dbjob_free(job);
 }
 
+/* SIGTERM/SIGINT: stop accepting (the listener closes, the readiness endpoint answers 503, so a
+   load balancer sends new connections elsewhere), tell every open connection that this server
+   is draining, and keep answering their requests until each has gone quiet (loop_drain_step). */
 static void loop_start_drain(uint64_t now, const char *signame)
 {
     if (lp.draining)
         return;
-    log_info("event=draining signal=%s connections=%u pending=%u", signame, conn_count(),
-             dbpool_pending());
+    log_info("event=draining signal=%s connections=%u pending=%u timeout_s=%lld", signame,
+             conn_count(), dbpool_pending(), (long long)config_get()->drain_timeout);
     lp.draining = true;
-    lp.drain_deadline = now + DRAIN_MAX_MS;
-    conn_draining = true;
+    lp.drain_started = now;
+    lp.drain_deadline = now + (uint64_t)config_get()->drain_timeout * 1000u;
+    health_set_draining();
     if (lp.listen_fd >= 0) {
         epoll_ctl(lp.epfd, EPOLL_CTL_DEL, lp.listen_fd, NULL);
         close(lp.listen_fd);
@@ -258,20 +239,29 @@ static void loop_start_drain(uint64_t now, const char *signame)
         if (c && c->state == CONN_HANDSHAKE)
             conn_close(c, "draining");
         else if (c)
-            conn_update_events(c);
+            dispatch_announce_draining(c);
     }
 }
 
-/* While draining: closes connections that have nothing left; true when all are closed. */
+/* While draining: a connection closes once it has nothing in flight, nothing to send and has
+   been quiet for DRAIN_QUIET_MS since the announcement (a request the client sent before it
+   read the announcement still arrives and is answered), or when the drain times out. True
+   when all are closed. */
 static bool loop_drain_step(uint64_t now)
 {
+    bool late = now >= lp.drain_deadline;
     for (unsigned i = 0; i < conn_capacity(); i++) {
         struct conn *c = conn_at(i);
-        if (c && (conn_idle(c) || now >= lp.drain_deadline))
-            conn_close(c, now >= lp.drain_deadline ? "drain_timeout" : "draining");
+        if (!c)
+            continue;
+        uint64_t quiet_since =
+            c->last_active_ms > lp.drain_started ? c->last_active_ms : lp.drain_started;
+        if (late)
+            conn_close(c, "drain_timeout");
+        else if (conn_idle(c) && now - quiet_since >= DRAIN_QUIET_MS)
+            conn_close(c, "draining");
     }
-    return conn_count() == 0 &&
-           ((!lp.seal_pending && !lp.sweep_pending) || now >= lp.drain_deadline);
+    return conn_count() == 0 && ((!lp.seal_pending && !lp.sweep_pending) || late);
 }
 
 static void loop_signal(uint64_t now)
@@ -313,6 +303,11 @@ static int loop_setup(const struct config *cfg, int listen_fd)
     e.data.u64 = TOKEN_SIGNAL;
     if (epoll_ctl(lp.epfd, EPOLL_CTL_ADD, lp.sig_fd, &e) < 0)
         return -1;
+    char err[256];
+    if (health_open(cfg, lp.epfd, err, sizeof err) < 0) {
+        log_error("event=fatal reason=health error=\"%s\"", err);
+        return -1;
+    }
     static const struct conn_upcalls up = {dispatch_frame, dispatch_too_large};
     if (conn_table_init((unsigned)cfg->max_connections, lp.epfd, &up) < 0)
         return -1;
@@ -331,6 +326,8 @@ static void loop_events(struct epoll_event *evs, int n, uint64_t now)
             loop_completions(now);
         } else if (tok == TOKEN_SIGNAL) {
             loop_signal(now);
+        } else if (health_owns(tok)) {
+            health_on_event(tok, now);
         } else {
             struct conn *c = conn_lookup(tok);
             if (c)
@@ -362,6 +359,7 @@ int loop_run(const struct config *cfg, int listen_fd)
         if (now >= lp.next_tick) {
             lp.next_tick = now + TICK_MS;
             loop_timers(now);
+            health_tick(now);
             loop_janitor(now, DBJOB_SEAL, &lp.next_seal, &lp.seal_pending, SEAL_EVERY_MS);
             loop_janitor(now, DBJOB_SWEEP, &lp.next_sweep, &lp.sweep_pending,
                          (uint64_t)config_get()->sweep_interval * 1000u);
@@ -371,6 +369,7 @@ int loop_run(const struct config *cfg, int listen_fd)
             break;
     }
     conn_table_free();
+    health_close();
     notify_stop(); /* before the pool: the listener posts into its completion queue */
     dbpool_stop();
     close(lp.sig_fd);

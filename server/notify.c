@@ -17,7 +17,7 @@
 #include "log.h"
 
 #define BACKOFF_MIN_MS 100
-#define BACKOFF_MAX_MS 5000
+#define BACKOFF_MAX_MS 1000
 
 static struct {
     const struct config *cfg;

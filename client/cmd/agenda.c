@@ -1,19 +1,16 @@
 /* agenda.c - "agenda [--days N] [--team]": the overdue and upcoming items (follow-ups, tasks,
-   renewals) as two titled tables (one table with a "section" column in CSV, the answer itself in
-   JSON). */
+   renewals, client issues) as two titled tables (one table with a "section" column in CSV, the
+   answer itself in JSON). */
 #include "cmd.h"
 #include "nouns.h"
 
-/* Every kind of item (follow-ups, tasks, renewals, ...) answers due, item, title (for a
-   follow-up its next action), client and owner. */
-static const struct show_col agenda_cols[] = {{"due", "due", 1},
-                                              {"item", "what", 2},
-                                              {"title", "to do", 1},
-                                              {"client_name", "client", 1},
-                                              {"detail", "detail", 3},
-                                              {"client_id", "client id", 3},
-                                              {"activity_id", "activity", 3},
-                                              {"owner", "owner", 2}};
+/* Every kind of item has a due date, a title and an owner (PROTOCOL.md, agenda); a follow-up's
+   title is its next action, a client issue's its summary. */
+static const struct show_col agenda_cols[] = {
+    {"due", "due", 1},       {"item", "item", 2},
+    {"title", "what", 1},    {"client_name", "client", 1},
+    {"detail", "detail", 3}, {"client_id", "client id", 3},
+    {"id", "id", 2},         {"owner", "owner", 2}};
 
 static const struct view_section agenda_sections[] = {
     {.title = "Overdue",
@@ -42,8 +39,8 @@ static const struct noun_verb agenda_verbs[] = {
     {.op = "agenda",
      .run = run_agenda,
      .usage = "agenda [--days N] [--team]",
-     .what = "What waits for you: follow-ups, tasks, renewals, overdue and due in the next N "
-             "days (--team: a manager's whole team)"},
+     .what = "What waits for you: follow-ups, tasks, renewals, client issues, overdue and due in "
+             "the next N days (--team: a manager's whole team)"},
     {.op = NULL},
 };
 

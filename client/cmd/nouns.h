@@ -14,6 +14,7 @@ extern const struct noun cmd_contract; /* contract.c */
 extern const struct noun cmd_campaign; /* campaign.c */
 extern const struct noun cmd_job;      /* job.c */
 extern const struct noun cmd_review;   /* review.c */
+extern const struct noun cmd_issue;    /* issue.c */
 
 /* Every noun above, NULL-ended. */
 extern const struct noun *const cmd_nouns[];

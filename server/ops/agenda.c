@@ -27,6 +27,8 @@
 static const char sql_agenda[] =
     "WITH t AS (SELECT $3::boolean AND agency.manages_team($1::bigint) AS team),"
     " items AS (SELECT * FROM agency.agenda_followups($1::bigint, $2::int, (SELECT team FROM t))"
+    /* client issues: sql/050 */
+    AGENDA_SOURCE("agenda_issues")
     /* AGENDA_SOURCE("agenda_<kind>"): one line per further source */
     AGENDA_SOURCE("agenda_renewals")
     AGENDA_SOURCE("agenda_tasks")

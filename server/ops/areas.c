@@ -6,10 +6,11 @@
 #include "op.h"
 
 extern const struct op_area ops_session, ops_staff, ops_clients, ops_contacts, ops_activity,
-    ops_agenda, ops_work;
+    ops_agenda, ops_work, ops_issues;
 
 const struct op_area *const op_areas[] = {
-    &ops_session, &ops_staff, &ops_clients, &ops_contacts, &ops_activity, &ops_agenda, &ops_work,
+    &ops_session,  &ops_staff,  &ops_clients, &ops_contacts,
+    &ops_activity, &ops_agenda, &ops_work,    &ops_issues,
 };
 
 const unsigned op_areas_len = sizeof op_areas / sizeof op_areas[0];

@@ -109,7 +109,7 @@ second=$(tl_screen | grep -E "^ +[0-9]+ \|" | head -1)
 [ "$first" != "$second" ] || tl_fail "next showed the same page again"
 tl_keys C-l "next" Enter
 tl_wait_for "^\(rows 7-9 shown — next for more\)$"
-tl_keys C-l "user list --columns id,username" Enter
+tl_keys C-l "user list --branch Shanghai --columns id,username" Enter
 tl_wait_for "^ +id +\| +username"
 tl_keys C-l "next" Enter
 tl_wait_for "^error: no list to go on with"

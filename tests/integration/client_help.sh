@@ -8,7 +8,8 @@ set -eu
 . "$(dirname "${BASH_SOURCE[0]}")/tmux_lib.sh"
 tl_init client-help
 
-tl_login "$AGENCY_DEMO_DIRECTOR"
+# a tall terminal: the whole command list fits on one screen
+tl_client "$AGENCY_DEMO_DIRECTOR" 120 100 NO_COLOR=1 --no-pager
 
 # help: every operation the director may call, as "noun verb", with its summary
 tl_keys "help" Enter

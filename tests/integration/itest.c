@@ -39,6 +39,7 @@ struct it_conn {
     uint8_t *buf; /* bytes read but not yet returned as frames */
     size_t len, cap;
     bool closed;
+    bool draining; /* a server.draining notification was read */
 };
 
 /* ---- settings ---- */
@@ -197,6 +198,12 @@ static void print_ssl_errors(const char *what)
 
 it_conn *it_connect(const char *host, int port, const char *ca_file)
 {
+    return it_connect_preamble(host, port, ca_file, NULL, 0);
+}
+
+it_conn *it_connect_preamble(const char *host, int port, const char *ca_file, const void *pre,
+                             size_t pre_len)
+{
     pthread_once(&env_once, env_load);
     it_conn *c = calloc(1, sizeof *c);
     if (c == NULL)
@@ -215,6 +222,8 @@ it_conn *it_connect(const char *host, int port, const char *ca_file)
         fprintf(stderr, "itest: connect %s:%d: %s\n", host, port, strerror(errno));
         goto fail;
     }
+    if (pre_len > 0 && send(c->fd, pre, pre_len, MSG_NOSIGNAL) != (ssize_t)pre_len)
+        goto fail;
     c->ssl = SSL_new(c->ctx);
     if (c->ssl == NULL)
         goto fail;
@@ -723,8 +732,17 @@ it_resp *it_recv(it_conn *c, int timeout_ms)
         bool notify;
         if (!recv_frame(c, deadline, &r, &notify) || !notify)
             return r;
+        char kind[32];
+        if (r->result != NULL && it_str(r->result, "kind", kind, sizeof kind) != NULL &&
+            strcmp(kind, "server.draining") == 0)
+            c->draining = true;
         it_resp_free(r);
     }
+}
+
+bool it_draining(const it_conn *c)
+{
+    return c->draining;
 }
 
 it_resp *it_recv_event(it_conn *c, const char *kind, int timeout_ms)

@@ -41,6 +41,10 @@ typedef struct it_conn it_conn;
  * (or IP). Returns NULL (reason on stderr) when the connection or handshake fails. Close with
  * it_close. */
 it_conn *it_connect(const char *host, int port, const char *ca_file);
+/* Same, sending pre_len bytes of pre on the TCP connection before the TLS handshake (a PROXY
+ * protocol header, as a load balancer sends). */
+it_conn *it_connect_preamble(const char *host, int port, const char *ca_file, const void *pre,
+                             size_t pre_len);
 /* A plain blocking TCP connection to host:port (IPv4) with 15 s send/receive timeouts; the fd or
  * -1. */
 int it_tcp_connect(const char *host, int port);
@@ -114,6 +118,9 @@ void it_expect_invalidv(it_conn *c, const char *what, const char *field, const c
 uint32_t it_send_pk(it_conn *c, const char *method, it_pack_fn fn, void *ud);
 /* Reads the next response (notifications are skipped) within timeout_ms. Never NULL. */
 it_resp *it_recv(it_conn *c, int timeout_ms);
+/* True once it_recv (or a call) has skipped a {"kind": "server.draining"} notification on c: the
+ * instance is shutting down and the client should reconnect before its next request. */
+bool it_draining(const it_conn *c);
 /* Sends and waits for the answer with the same msgid. Never NULL. */
 it_resp *it_call(it_conn *c, const char *method, const char *fmt, ...);
 it_resp *it_call_pk(it_conn *c, const char *method, it_pack_fn fn, void *ud);

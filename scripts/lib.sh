@@ -318,7 +318,7 @@ ag_psql_owner_file() {
 }
 
 # The demo data files of sql/, loaded in this order; each is idempotent.
-AG_DEMO_SQL=(demo.sql demo_clients.sql demo_issues.sql)
+AG_DEMO_SQL=(demo.sql demo_clients.sql demo_work.sql demo_issues.sql)
 
 # ag_load_demo LOG: loads the demo data (staff, then clients, contacts and activities) as the
 # owner role after the migrations; the output goes to LOG, its end is shown on a failure.

@@ -47,10 +47,11 @@ static int col_group(const PGresult *res, int row, int c, bool skip_null, bool *
 
 /* Packs row `row` as opu_pack_row does; with skip_null, leaves out NULL columns (and a nested
  * map whose columns are all NULL). */
-static void pack_row(msgpack_packer *pk, const PGresult *res, int row, bool skip_null)
+static void pack_row(msgpack_packer *pk, const PGresult *res, int row, bool skip_null,
+                     uint32_t extra)
 {
     int ncols = PQnfields(res);
-    uint32_t keys = 0;
+    uint32_t keys = extra;
     bool any;
     for (int c = 0; c < ncols;) {
         int end = col_group(res, row, c, skip_null, &any);
@@ -85,12 +86,17 @@ static void pack_row(msgpack_packer *pk, const PGresult *res, int row, bool skip
 
 void opu_pack_row(msgpack_packer *pk, const PGresult *res, int row)
 {
-    pack_row(pk, res, row, false);
+    pack_row(pk, res, row, false, 0);
+}
+
+void opu_pack_row_extra(msgpack_packer *pk, const PGresult *res, int row, uint32_t extra)
+{
+    pack_row(pk, res, row, false, extra);
 }
 
 void opu_pack_row_present(msgpack_packer *pk, const PGresult *res, int row)
 {
-    pack_row(pk, res, row, true);
+    pack_row(pk, res, row, true, 0);
 }
 
 static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

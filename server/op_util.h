@@ -76,6 +76,9 @@ void opu_pack_row(msgpack_packer *pk, const PGresult *res, int row);
 /* The same, leaving out the columns that are NULL in this row (a nested map too when all of its
  * columns are). */
 void opu_pack_row_present(msgpack_packer *pk, const PGresult *res, int row);
+/* Like opu_pack_row, with room for `extra` more entries in the map, which the caller packs
+ * next as key/value pairs (a record with its lines: a contract's amendments, a job's tasks). */
+void opu_pack_row_extra(msgpack_packer *pk, const PGresult *res, int row, uint32_t extra);
 
 /*
  * Packs {"items": [first min(limit, rows) rows], "next_cursor": c} where c is nil when res has

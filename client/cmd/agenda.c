@@ -1,6 +1,6 @@
-/* agenda.c - "agenda [--days N] [--team]": the overdue and upcoming items (follow-ups, client
-   issues, ...) as two titled tables (one table with a "section" column in CSV, the answer itself
-   in JSON). */
+/* agenda.c - "agenda [--days N] [--team]": the overdue and upcoming items (follow-ups, tasks,
+   renewals, client issues) as two titled tables (one table with a "section" column in CSV, the
+   answer itself in JSON). */
 #include "cmd.h"
 #include "nouns.h"
 
@@ -39,8 +39,8 @@ static const struct noun_verb agenda_verbs[] = {
     {.op = "agenda",
      .run = run_agenda,
      .usage = "agenda [--days N] [--team]",
-     .what = "Your follow-ups and client issues: overdue and due in the next N days (--team: a "
-             "manager's whole team)"},
+     .what = "What waits for you: follow-ups, tasks, renewals, client issues, overdue and due in "
+             "the next N days (--team: a manager's whole team)"},
     {.op = NULL},
 };
 

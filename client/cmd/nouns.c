@@ -2,6 +2,6 @@
 #include "nouns.h"
 
 const struct noun *const cmd_nouns[] = {
-    &cmd_client, &cmd_contact, &cmd_log,    &cmd_activity, &cmd_agenda,
-    &cmd_issue,  &cmd_audit,   &cmd_report, &cmd_server,   NULL,
+    &cmd_client, &cmd_contact, &cmd_log,   &cmd_activity, &cmd_agenda, &cmd_contract, &cmd_campaign,
+    &cmd_job,    &cmd_review,  &cmd_issue, &cmd_audit,    &cmd_report, &cmd_server,   NULL,
 };

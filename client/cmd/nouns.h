@@ -10,6 +10,10 @@ extern const struct noun cmd_contact;  /* contact.c */
 extern const struct noun cmd_log;      /* activity.c */
 extern const struct noun cmd_activity; /* activity.c */
 extern const struct noun cmd_agenda;   /* agenda.c */
+extern const struct noun cmd_contract; /* contract.c */
+extern const struct noun cmd_campaign; /* campaign.c */
+extern const struct noun cmd_job;      /* job.c */
+extern const struct noun cmd_review;   /* review.c */
 extern const struct noun cmd_issue;    /* issue.c */
 extern const struct noun cmd_audit;    /* audit.c */
 extern const struct noun cmd_report;   /* report.c */

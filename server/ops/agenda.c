@@ -23,12 +23,15 @@
  * One statement: t is the team view ($3 asked, and only a manager of a team has one); every row
  * carries it, and when nothing waits the one row has it alone (no item).
  */
+/* clang-format off */
 static const char sql_agenda[] =
     "WITH t AS (SELECT $3::boolean AND agency.manages_team($1::bigint) AS team),"
     " items AS (SELECT * FROM agency.agenda_followups($1::bigint, $2::int, (SELECT team FROM t))"
     /* client issues: sql/050 */
     AGENDA_SOURCE("agenda_issues")
     /* AGENDA_SOURCE("agenda_<kind>"): one line per further source */
+    AGENDA_SOURCE("agenda_renewals")
+    AGENDA_SOURCE("agenda_tasks")
     ")"
     " SELECT t.team AS _team, g.item, g.id, g.client_id, g.client_name, g.title, g.detail, g.due,"
     " g.due_at, g.overdue AS _overdue, g.owner_id AS \"owner.id\","
@@ -36,6 +39,7 @@ static const char sql_agenda[] =
     " g.activity_id, g.summary, g.next_action, g.next_due"
     " FROM t LEFT JOIN items g ON true"
     " ORDER BY g.overdue DESC, coalesce(g.due_at, g.due::timestamptz), g.item, g.id LIMIT 2001";
+/* clang-format on */
 
 /* Packs the rows of r that are (or are not) overdue as an array. */
 static void pack_section(msgpack_packer *pk, const PGresult *r, int rows, bool overdue)

@@ -6,11 +6,11 @@
 #include "op.h"
 
 extern const struct op_area ops_session, ops_staff, ops_clients, ops_contacts, ops_activity,
-    ops_agenda, ops_issues, ops_reports, ops_audit, ops_server, ops_activity_report;
+    ops_agenda, ops_work, ops_issues, ops_reports, ops_audit, ops_server, ops_activity_report;
 
 const struct op_area *const op_areas[] = {
-    &ops_session, &ops_staff,   &ops_clients, &ops_contacts, &ops_activity,        &ops_agenda,
-    &ops_issues,  &ops_reports, &ops_audit,   &ops_server,   &ops_activity_report,
+    &ops_session, &ops_staff,  &ops_clients, &ops_contacts, &ops_activity, &ops_agenda,
+    &ops_work,    &ops_issues, &ops_reports, &ops_audit,    &ops_server,   &ops_activity_report,
 };
 
 const unsigned op_areas_len = sizeof op_areas / sizeof op_areas[0];

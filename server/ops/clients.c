@@ -15,9 +15,14 @@ static const char sql_client_get[] =
     " c.website, c.notes, s.confidential_notes,"
     " (SELECT count(*) FROM agency.contacts k WHERE k.client_id = c.id"
     "   AND k.archived_at IS NULL) AS contacts_count,"
+    " h.level AS \"health.level\", h.score AS \"health.score\", h.reviews AS \"health.reviews\","
+    " h.last_review_on AS \"health.last_review_on\", h.open_issues AS \"health.open_issues\","
+    " h.last_contact_at AS \"health.last_contact_at\","
+    " h.days_since_contact AS \"health.days_since_contact\","
     " c.archived_at, c.archive_reason, c.created_at, c.updated_at, c.version"
     " FROM agency.clients c JOIN agency.users u ON u.id = c.owner_id"
-    " LEFT JOIN agency.client_secrets s ON s.client_id = c.id WHERE c.id = $1::bigint";
+    " LEFT JOIN agency.client_secrets s ON s.client_id = c.id"
+    " LEFT JOIN LATERAL agency.client_health(c.id) h ON true WHERE c.id = $1::bigint";
 /* Finance: the same basics, and no confidential_notes key at all. */
 static const char sql_client_get_basics[] =
     "SELECT c.id, c.name, c.legal_name, c.registration_no, c.industry, c.tier, c.status,"

@@ -195,19 +195,22 @@ static void check_activities(it_conn *c, const struct user *u)
         if (a == NULL || a->type != MSGPACK_OBJECT_ARRAY)
             it_fail("%s: agenda without %s", u->name, lists[l]);
         for (uint32_t i = 0; i < a->via.array.size; i++) {
-            uint64_t id = 0;
-            char item[32];
-            const msgpack_object *it = &a->via.array.ptr[i];
-            if (it_str(it, "item", item, sizeof item) && strcmp(item, "follow_up") != 0) {
-                /* other kinds of item (client issues, ...): their client is in scope */
-                if (!it_u64(it, "client_id", &id) || !set_has(&clients, id))
-                    it_fail("%s: agenda %s item of client %llu outside the scope", u->name, item,
+            const msgpack_object *item = &a->via.array.ptr[i];
+            uint64_t id = 0, client = 0, owner = 0;
+            char kind[32] = "";
+            it_str(item, "item", kind, sizeof kind);
+            if (strcmp(kind, "follow_up") == 0) {
+                if (!it_u64(item, "activity_id", &id) || !set_has(&allowed, id))
+                    it_fail("%s: agenda item %llu is not an activity in scope", u->name,
                             (unsigned long long)id);
                 continue;
             }
-            if (!it_u64(it, "activity_id", &id) || !set_has(&allowed, id))
-                it_fail("%s: agenda item %llu is not an activity in scope", u->name,
-                        (unsigned long long)id);
+            /* other kinds: about a client in scope, or (a task) the caller's own */
+            it_u64(item, "client_id", &client);
+            it_u64(item, "owner.id", &owner);
+            if (!set_has(&clients, client) && owner != strtoull(u->id, NULL, 10))
+                it_fail("%s: agenda %s item about client %llu outside the scope", u->name, kind,
+                        (unsigned long long)client);
         }
     }
     it_resp_free(r);

@@ -9,7 +9,7 @@ set -eu
 tl_init client-help
 
 # a tall terminal: the whole command list fits on one screen
-tl_client "$AGENCY_DEMO_DIRECTOR" 120 100 NO_COLOR=1 --no-pager
+tl_client "$AGENCY_DEMO_DIRECTOR" 200 200 NO_COLOR=1 --no-pager
 
 # help: every operation the director may call, as "noun verb", with its summary
 tl_keys "help" Enter

@@ -132,6 +132,15 @@ const char *it_uniq(const char *prefix, char *buf, size_t size)
     return buf;
 }
 
+const char *it_day(char *buf, int days)
+{
+    time_t t = time(NULL) + (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, 11, "%Y-%m-%d", &tm);
+    return buf;
+}
+
 int64_t it_now_ms(void)
 {
     struct timespec ts;

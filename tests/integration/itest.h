@@ -30,6 +30,9 @@ void it_cred(const char *key, char user[64], char password[160]);
 const char *it_uniq(const char *prefix, char *buf, size_t size);
 /* Milliseconds from a monotonic clock. */
 int64_t it_now_ms(void);
+
+/* The UTC date `days` from today as YYYY-MM-DD into buf (11 bytes); returns buf. */
+const char *it_day(char *buf, int days);
 /* Sleeps ms milliseconds. */
 void it_sleep_ms(int ms);
 

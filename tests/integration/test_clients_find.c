@@ -18,16 +18,6 @@
 
 /* ---- helpers ---- */
 
-/* A date days from today (UTC) as YYYY-MM-DD into buf[11]. */
-static const char *day(char *buf, int days)
-{
-    time_t t = time(NULL) + (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, 11, "%Y-%m-%d", &tm);
-    return buf;
-}
-
 /* ---- search ---- */
 
 /* Ids of every item client.list {q} answers, page by page with limit; returns the count and
@@ -179,10 +169,10 @@ static void test_agenda(void **state)
     it_conn *lc = it_session_user("layla.mansour", pw, &layla);
     snprintf(name, sizeof name, "Agenda Client %s", it_uniq("", uniq, sizeof uniq));
     uint64_t client = it_client_create_forced(ae, name, ae_id);
-    uint64_t over = log_followup(ae, client, "Send the signed brief", day(d_over, -2));
-    uint64_t soon = log_followup(ae, client, "Book the shoot", day(d_soon, 3));
-    uint64_t later = log_followup(ae, client, "Quarterly review", day(d_later, 20));
-    uint64_t done = log_followup(ae, client, "Already handled", day(d_done, -1));
+    uint64_t over = log_followup(ae, client, "Send the signed brief", it_day(d_over, -2));
+    uint64_t soon = log_followup(ae, client, "Book the shoot", it_day(d_soon, 3));
+    uint64_t later = log_followup(ae, client, "Quarterly review", it_day(d_later, 20));
+    uint64_t done = log_followup(ae, client, "Already handled", it_day(d_done, -1));
     it_resp *r = IT_CALL_OK(ae, "activity.done", "activity.done", "id:u", (unsigned long long)done);
     char first_done[40], again_done[40];
     if (!it_str(r->result, "done_at", first_done, sizeof first_done))

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "itest.h"
+#include "matrix_scope.h"
 
 /*
  * Callers: the demo AE mehmet.yilmaz (team Istanbul Brands), the demo manager fatima.haddad
@@ -124,20 +125,6 @@ static const struct row matrix[] = {
     {"client.import_commit", "manager", {"ok", "ok", "invalid"}},
     {"client.import_commit", "director", {"ok", "ok", "ok"}},
     {"client.import_commit", "finance", {"forbidden", "forbidden", "forbidden"}},
-};
-
-static const char *const scope_names[3] = {"own", "team", "other"};
-
-/* Owners of targets. */
-enum owner { OW_AE, OW_TEAMMATE, OW_MANAGER, OW_OTHER, OW_N };
-enum caller { CA_AE, CA_MANAGER, CA_DIRECTOR, CA_FINANCE, CA_N };
-
-static const char *const caller_roles[CA_N] = {"ae", "manager", "director", "finance"};
-static const enum owner scope_owner[CA_N][3] = {
-    {OW_AE, OW_TEAMMATE, OW_OTHER},
-    {OW_MANAGER, OW_AE, OW_OTHER},
-    {OW_AE, OW_TEAMMATE, OW_OTHER},
-    {OW_AE, OW_TEAMMATE, OW_OTHER},
 };
 
 /* A client with one contact and one open follow-up logged by its owner. */

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "itest.h"
+#include "matrix_scope.h"
 
 /*
  * Callers: the demo AE mehmet.yilmaz (Istanbul Brands), the demo manager fatima.haddad (manages
@@ -45,19 +46,6 @@ struct row {
 static const struct row matrix[] = {
     SCOPED_ROWS("issue.open"),   SCOPED_ROWS("issue.get"),        SCOPED_ROWS("issue.list"),
     SCOPED_ROWS("issue.assign"), SCOPED_ROWS("issue.transition"), SCOPED_ROWS("issue.escalate"),
-};
-
-static const char *const scope_names[3] = {"own", "team", "other"};
-
-enum owner { OW_AE, OW_TEAMMATE, OW_MANAGER, OW_OTHER, OW_N };
-enum caller { CA_AE, CA_MANAGER, CA_DIRECTOR, CA_FINANCE, CA_N };
-
-static const char *const caller_roles[CA_N] = {"ae", "manager", "director", "finance"};
-static const enum owner scope_owner[CA_N][3] = {
-    {OW_AE, OW_TEAMMATE, OW_OTHER},
-    {OW_MANAGER, OW_AE, OW_OTHER},
-    {OW_AE, OW_TEAMMATE, OW_OTHER},
-    {OW_AE, OW_TEAMMATE, OW_OTHER},
 };
 
 static it_conn *caller[CA_N];

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "itest.h"
+#include "matrix_scope.h"
 
 typedef unsigned long long ull;
 
@@ -94,17 +95,6 @@ static const struct row matrix[] = {
     {"job.list", LISTED},
     {"review.record", SCOPED},
     {"review.list", LISTED},
-};
-
-enum owner { OW_AE, OW_TEAMMATE, OW_MANAGER, OW_OTHER, OW_N };
-enum caller { CA_AE, CA_MANAGER, CA_DIRECTOR, CA_FINANCE, CA_N };
-static const char *const caller_roles[CA_N] = {"ae", "manager", "director", "finance"};
-static const char *const scope_names[3] = {"own", "team", "other"};
-static const enum owner scope_owner[CA_N][3] = {
-    {OW_AE, OW_TEAMMATE, OW_OTHER},
-    {OW_MANAGER, OW_AE, OW_OTHER},
-    {OW_AE, OW_TEAMMATE, OW_OTHER},
-    {OW_AE, OW_TEAMMATE, OW_OTHER},
 };
 
 struct target {

@@ -46,16 +46,6 @@ static void teardown_fx(void)
     memset(&fx, 0, sizeof fx);
 }
 
-/* The UTC date `days` from today into buf (11 bytes). */
-static const char *day(char *buf, int days)
-{
-    time_t t = time(NULL) + (time_t)days * 86400;
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(buf, 11, "%Y-%m-%d", &tm);
-    return buf;
-}
-
 /* A contract number unique to this run. */
 static const char *number(char *buf, size_t size)
 {
@@ -87,7 +77,7 @@ static uint64_t contract_draft(int from, int to, ull amount, char *num, size_t s
     it_resp *r = IT_CALL_OK(
         fx.ae, "contract.create", "contract.create",
         "client_id:u number:s title:s starts_on:s ends_on:s amount:u currency:s", (ull)fx.client,
-        num, "Annual retainer 年度服务", day(a, from), day(b, to), amount, "TRY");
+        num, "Annual retainer 年度服务", it_day(a, from), it_day(b, to), amount, "TRY");
     uint64_t id = it_result_id(r, "contract.create");
     it_resp_free(r);
     return id;
@@ -158,7 +148,7 @@ static void test_contract_lifecycle(void **state)
             *p = (char)(*p - 'a' + 'A');
     it_expect_invalid(fx.ae, "a taken number", "number", "contract.create",
                       "client_id:u number:s title:s starts_on:s ends_on:s amount:u currency:s",
-                      (ull)fx.client, num, "Again", day(a, 0), day(b, 10), 1ULL, "TRY");
+                      (ull)fx.client, num, "Again", it_day(a, 0), it_day(b, 10), 1ULL, "TRY");
 
     /* a draft changes freely */
     it_resp *r = IT_CALL_OK(fx.ae, "draft update", "contract.update", "id:u version:u amount:u",
@@ -188,7 +178,7 @@ static void test_contract_lifecycle(void **state)
     it_expect_invalid(fx.ae, "amendment without reason", "reason", "contract.update",
                       "id:u version:u amount:u", (ull)id, (ull)v, 150000000ULL);
     it_expect_invalid(fx.ae, "period without reason", "reason", "contract.update",
-                      "id:u version:u ends_on:s", (ull)id, (ull)v, day(a, 400));
+                      "id:u version:u ends_on:s", (ull)id, (ull)v, it_day(a, 400));
     IT_CALL_ERR(fx.ae, "conflict", "stale version", "contract.update", "id:u version:u title:s",
                 (ull)id, (ull)(v - 1), "Stale");
     r = IT_CALL_OK(fx.ae, "title of an active contract", "contract.update",
@@ -287,8 +277,8 @@ static void test_renewals(void **state)
     it_resp *r = IT_CALL_OK(fx.ae, "renewal", "contract.create",
                             "client_id:u number:s title:s starts_on:s ends_on:s amount:u "
                             "currency:s renews_id:u",
-                            (ull)fx.client, succ, "Renewal", day(a, 31), day(b, 396), 5500000ULL,
-                            "TRY", (ull)soon);
+                            (ull)fx.client, succ, "Renewal", it_day(a, 31), it_day(b, 396),
+                            5500000ULL, "TRY", (ull)soon);
     uint64_t rid = it_result_id(r, "renewal");
     it_resp_free(r);
     assert_false(in_renewals(fx.ae, soon, 60));
@@ -296,7 +286,7 @@ static void test_renewals(void **state)
     it_expect_invalid(fx.ae, "a second renewal", "renews_id", "contract.create",
                       "client_id:u number:s title:s starts_on:s ends_on:s amount:u currency:s "
                       "renews_id:u",
-                      (ull)fx.client, "X-2", "Renewal", day(a, 31), day(b, 396), 1ULL, "TRY",
+                      (ull)fx.client, "X-2", "Renewal", it_day(a, 31), it_day(b, 396), 1ULL, "TRY",
                       (ull)soon);
     transition(fx.ae, rid, "void", "Wrong period");
     assert_true(in_renewals(fx.ae, soon, 60));
@@ -350,29 +340,29 @@ static void test_contract_bad_input(void **state)
     ull cl = fx.client;
     long long before = it_db_ll("SELECT count(*) FROM agency.contracts", 0);
     it_expect_invalid(fx.ae, "ends before it starts", "ends_on", "contract.create", f, cl,
-                      number(num, sizeof num), "T", day(a, 10), day(b, 9), 1ULL, "TRY");
+                      number(num, sizeof num), "T", it_day(a, 10), it_day(b, 9), 1ULL, "TRY");
     it_expect_invalid(fx.ae, "lower-case currency", "currency", "contract.create", f, cl,
-                      number(num, sizeof num), "T", day(a, 0), day(b, 9), 1ULL, "try");
+                      number(num, sizeof num), "T", it_day(a, 0), it_day(b, 9), 1ULL, "try");
     it_expect_invalid(fx.ae, "long currency", "currency", "contract.create", f, cl,
-                      number(num, sizeof num), "T", day(a, 0), day(b, 9), 1ULL, "TRYY");
+                      number(num, sizeof num), "T", it_day(a, 0), it_day(b, 9), 1ULL, "TRYY");
     it_expect_invalid(fx.ae, "amount too large", "amount", "contract.create", f, cl,
-                      number(num, sizeof num), "T", day(a, 0), day(b, 9), 1000000000000001ULL,
+                      number(num, sizeof num), "T", it_day(a, 0), it_day(b, 9), 1000000000000001ULL,
                       "TRY");
     it_expect_invalid(fx.ae, "not a date", "starts_on", "contract.create", f, cl,
-                      number(num, sizeof num), "T", "2026-02-30", day(b, 9), 1ULL, "TRY");
+                      number(num, sizeof num), "T", "2026-02-30", it_day(b, 9), 1ULL, "TRY");
     it_expect_invalid(fx.ae, "before 2000", "starts_on", "contract.create", f, cl,
-                      number(num, sizeof num), "T", "1999-12-31", day(b, 9), 1ULL, "TRY");
-    it_expect_invalid(fx.ae, "empty number", "number", "contract.create", f, cl, "", "T", day(a, 0),
-                      day(b, 9), 1ULL, "TRY");
+                      number(num, sizeof num), "T", "1999-12-31", it_day(b, 9), 1ULL, "TRY");
+    it_expect_invalid(fx.ae, "empty number", "number", "contract.create", f, cl, "", "T",
+                      it_day(a, 0), it_day(b, 9), 1ULL, "TRY");
     it_expect_invalid(fx.ae, "padded number", "number", "contract.create", f, cl, " K-1 ", "T",
-                      day(a, 0), day(b, 9), 1ULL, "TRY");
+                      it_day(a, 0), it_day(b, 9), 1ULL, "TRY");
     it_expect_invalid(fx.ae, "empty title", "title", "contract.create", f, cl,
-                      number(num, sizeof num), "", day(a, 0), day(b, 9), 1ULL, "TRY");
+                      number(num, sizeof num), "", it_day(a, 0), it_day(b, 9), 1ULL, "TRY");
     it_expect_invalid(fx.ae, "client id 0", "client_id", "contract.create", f, 0ULL,
-                      number(num, sizeof num), "T", day(a, 0), day(b, 9), 1ULL, "TRY");
+                      number(num, sizeof num), "T", it_day(a, 0), it_day(b, 9), 1ULL, "TRY");
     it_expect_invalid(fx.ae, "amount as text", "amount", "contract.create",
                       "client_id:u number:s title:s starts_on:s ends_on:s amount:s currency:s", cl,
-                      number(num, sizeof num), "T", day(a, 0), day(b, 9), "12.50", "TRY");
+                      number(num, sizeof num), "T", it_day(a, 0), it_day(b, 9), "12.50", "TRY");
     it_expect_invalid(fx.ae, "within_days too large", "within_days", "contract.renewals",
                       "within_days:u", 367ULL);
     it_expect_invalid(fx.ae, "unknown status", "status", "contract.list", "status:s", "open");
@@ -380,7 +370,7 @@ static void test_contract_bad_input(void **state)
                       "signed");
     IT_CALL_ERR(fx.ae, "not_found", "missing contract", "contract.get", "id:u", 900000000000ULL);
     IT_CALL_ERR(fx.fin, "forbidden", "finance creates", "contract.create", f, cl,
-                number(num, sizeof num), "T", day(a, 0), day(b, 9), 1ULL, "TRY");
+                number(num, sizeof num), "T", it_day(a, 0), it_day(b, 9), 1ULL, "TRY");
     assert_int_equal(it_db_ll("SELECT count(*) FROM agency.contracts", 0), before);
     teardown_fx();
 }
@@ -559,9 +549,14 @@ static void actuals_unknown(msgpack_packer *pk)
 static uint64_t campaign_create(uint64_t contract, void (*kpis)(msgpack_packer *))
 {
     char a[16], b[16];
-    struct campaign_ud u = {fx.client, contract,   "Spring launch / Lancio primavera",
-                            day(a, 0), day(b, 90), "kpis",
-                            kpis,      0};
+    struct campaign_ud u = {fx.client,
+                            contract,
+                            "Spring launch / Lancio primavera",
+                            it_day(a, 0),
+                            it_day(b, 90),
+                            "kpis",
+                            kpis,
+                            0};
     it_resp *r = it_call_pk(fx.ae, "campaign.create", pack_campaign_create, &u);
     it_assert_ok(r, "campaign.create");
     uint64_t id = it_result_id(r, "campaign.create");
@@ -691,13 +686,14 @@ static void test_campaign_bad_input(void **state)
         kpis_not_map,     kpis_bad_target, kpis_float_target, kpis_no_name,
         kpis_unknown_key, kpis_same_name,  kpis_too_many};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        struct campaign_ud u = {fx.client, 0, "Bad KPIs", day(a, 0), day(b, 9), "kpis", bad[i], 0};
+        struct campaign_ud u = {fx.client,    0,      "Bad KPIs", it_day(a, 0),
+                                it_day(b, 9), "kpis", bad[i],     0};
         it_resp *r = it_call_pk(fx.ae, "campaign.create", pack_campaign_create, &u);
         if (r->status != IT_ERROR || strcmp(r->code, "invalid") || strcmp(r->field, "kpis"))
             it_fail("bad kpis case %zu: %s", i, it_resp_str(r));
         it_resp_free(r);
     }
-    struct campaign_ud u = {fx.client, 0, "Backwards", day(a, 9), day(b, 0), NULL, NULL, 0};
+    struct campaign_ud u = {fx.client, 0, "Backwards", it_day(a, 9), it_day(b, 0), NULL, NULL, 0};
     it_resp *r = it_call_pk(fx.ae, "campaign.create", pack_campaign_create, &u);
     if (r->status != IT_ERROR || strcmp(r->code, "invalid") || strcmp(r->field, "ends_on"))
         it_fail("campaign ending before it starts: %s", it_resp_str(r));
@@ -707,7 +703,8 @@ static void test_campaign_bad_input(void **state)
     snprintf(name, sizeof name, "Other Work Client %s", it_uniq("", uq, sizeof uq));
     uint64_t other = it_client_create_forced(fx.dir, name, fx.ae_id);
     uint64_t foreign = contract_draft(0, 10, 1ULL, num, sizeof num);
-    u = (struct campaign_ud){other, foreign, "Wrong contract", day(a, 0), day(b, 9), NULL, NULL, 0};
+    u = (struct campaign_ud){other, foreign, "Wrong contract", it_day(a, 0), it_day(b, 9), NULL,
+                             NULL,  0};
     r = it_call_pk(fx.ae, "campaign.create", pack_campaign_create, &u);
     if (r->status != IT_ERROR || strcmp(r->code, "invalid") || strcmp(r->field, "contract_id"))
         it_fail("a contract of another client: %s", it_resp_str(r));
@@ -768,7 +765,7 @@ static uint64_t task_add(uint64_t job, const char *title, uint64_t assignee, int
     char d[16];
     it_resp *r =
         IT_CALL_OK(fx.ae, "job.task", "job.task", "job_id:u title:s assignee_id:u due_on:s",
-                   (ull)job, title, (ull)assignee, day(d, due_days));
+                   (ull)job, title, (ull)assignee, it_day(d, due_days));
     const msgpack_object *t = it_get(r->result, "tasks");
     uint64_t id = 0;
     for (uint32_t i = 0; t && t->type == MSGPACK_OBJECT_ARRAY && i < t->via.array.size; i++) {
@@ -883,7 +880,7 @@ static void review(ull score, int days_ago)
     it_resp *r =
         IT_CALL_OK(fx.ae, "review.record", "review.record",
                    "client_id:u kind:s period:s score:u notes:s reviewed_on:s", (ull)fx.client,
-                   "quarterly", "2026-Q3", score, "Soddisfatti del servizio", day(d, -days_ago));
+                   "quarterly", "2026-Q3", score, "Soddisfatti del servizio", it_day(d, -days_ago));
     it_resp_free(r);
 }
 

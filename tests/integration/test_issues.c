@@ -53,6 +53,17 @@ static uint64_t open_issue(it_conn *c, uint64_t client, const char *severity, co
     return id;
 }
 
+/* health.open_issues of client in client.get as c. */
+static uint64_t health_open_issues(it_conn *c, uint64_t client)
+{
+    it_resp *r = IT_CALL_OK(c, "client.get", "client.get", "id:u", (unsigned long long)client);
+    uint64_t n = 999;
+    if (!it_u64(r->result, "health.open_issues", &n))
+        it_fail("client.get has no health.open_issues: %s", it_resp_str(r));
+    it_resp_free(r);
+    return n;
+}
+
 static it_resp *transition(it_conn *c, uint64_t id, const char *to)
 {
     return it_call(c, "issue.transition", "id:u to:s", (unsigned long long)id, to);
@@ -66,7 +77,10 @@ static void test_flow_and_illegal_steps(void **state)
     uint64_t ae, director_id;
     it_conn *d = it_session("AGENCY_DEMO_DIRECTOR", &director_id);
     it_conn *c = it_session("AGENCY_DEMO_AE", &ae);
-    uint64_t id = open_issue(c, ae_client(d, ae), "normal", "Wrong logo on the poster");
+    uint64_t client = ae_client(d, ae);
+    assert_int_equal(health_open_issues(c, client), 0);
+    uint64_t id = open_issue(c, client, "normal", "Wrong logo on the poster");
+    assert_int_equal(health_open_issues(c, client), 1); /* the client's health counts it */
     int refused = 0;
     for (int at = 0; at + 1 < NSTATUS; at++) {
         for (int to = 0; to < NSTATUS; to++) {
@@ -110,6 +124,7 @@ static void test_flow_and_illegal_steps(void **state)
         it_assert_ok(r, statuses[at + 1]);
         it_resp_free(r);
     }
+    assert_int_equal(health_open_issues(c, client), 0); /* closed: no longer open */
     /* a closed issue goes nowhere */
     for (int to = 0; to < NSTATUS; to++) {
         it_resp *r = transition(c, id, statuses[to]);
